@@ -1,0 +1,106 @@
+// Expressions: one small tree type shared by the parser, the symbolic
+// derivative and the simplifier, stored in an arena.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "backprop/functions.hpp"
+
+namespace backprop {
+
+using ExprId = uint32_t;
+using NodeId = uint32_t;
+
+inline constexpr ExprId kNoExpr = std::numeric_limits<ExprId>::max();
+
+enum class ExprKind : uint8_t {
+  Number,    // a literal; `a` indexes the pool's numbers
+  Name,      // `a` is a NodeId once names are resolved, a byte offset before
+  Negate,    // -a
+  Add,       // a + b
+  Subtract,  // a - b
+  Multiply,  // a * b
+  Divide,    // a / b
+  Power,     // a ^ b
+  Call,      // function(a) or function(a, b)
+};
+
+struct ExprNode {
+  ExprKind kind;
+  Function function;  // meaningful for Call only
+  uint32_t a;
+  uint32_t b;
+};
+
+/// An arena of expression nodes. Ids stay valid as the pool grows, and
+/// nodes are never changed once built, except that names are resolved once.
+///
+/// The `make_*` constructors build exactly what they are given, as the
+/// parser needs. The others (`add`, `multiply`, ...) simplify as they build,
+/// the way a person writes a derivative: no `* 1`, no `+ 0`, no `^1`,
+/// constants folded when the result stays short, a term repeated in a sum
+/// collected (`y + y` is `2*y`).
+class ExprPool {
+ public:
+  const ExprNode& operator[](ExprId id) const { return nodes_[id]; }
+  size_t size() const { return nodes_.size(); }
+  double number(ExprId id) const { return numbers_[nodes_[id].a]; }
+  bool is_number(ExprId id) const {
+    return nodes_[id].kind == ExprKind::Number;
+  }
+  bool is_number(ExprId id, double value) const {
+    return is_number(id) && number(id) == value;
+  }
+
+  /// The byte offset in the source where a parsed node starts, or
+  /// kNoOffset for a node that a derivative built.
+  static constexpr uint32_t kNoOffset = std::numeric_limits<uint32_t>::max();
+  uint32_t offset(ExprId id) const { return offsets_[id]; }
+
+  ExprId make_number(double value, uint32_t offset = kNoOffset);
+  ExprId make_name(uint32_t name, uint32_t offset = kNoOffset);
+  ExprId make(ExprKind kind, ExprId a, ExprId b = kNoExpr,
+              uint32_t offset = kNoOffset);
+  ExprId make_call(Function function, ExprId a, ExprId b = kNoExpr,
+                   uint32_t offset = kNoOffset);
+
+  /// Points a Name node at the node it names.
+  void resolve_name(ExprId id, NodeId node) { nodes_[id].a = node; }
+
+  ExprId number_node(double value);
+  ExprId negate(ExprId a);
+  ExprId add(ExprId a, ExprId b);
+  ExprId subtract(ExprId a, ExprId b);
+  ExprId multiply(ExprId a, ExprId b);
+  ExprId divide(ExprId a, ExprId b);
+  ExprId power(ExprId a, ExprId b);
+  ExprId call(Function function, ExprId a, ExprId b = kNoExpr);
+
+  /// Whether two trees are the same expression, node by node.
+  bool equal(ExprId x, ExprId y) const;
+
+  void reserve(size_t nodes);
+
+ private:
+  // A term of a sum split into its numeric coefficient and the rest:
+  // 3*x is {3, x}, -x is {-1, x}, x is {1, x}.
+  struct Term {
+    double coefficient;
+    ExprId rest;
+  };
+  Term split_term(ExprId id) const;
+  ExprId scaled(double coefficient, ExprId rest);
+
+  std::vector<ExprNode> nodes_;
+  std::vector<uint32_t> offsets_;
+  std::vector<double> numbers_;
+};
+
+/// Evaluates a resolved expression with `values` indexed by NodeId.
+double evaluate(const ExprPool& pool, ExprId id,
+                std::span<const double> values);
+
+}  // namespace backprop

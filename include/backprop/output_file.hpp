@@ -1,0 +1,33 @@
+// Writing an output file atomically.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+namespace backprop {
+
+/// A file that appears whole or not at all. Output goes to a temporary file
+/// beside the target; commit() renames it over the target. Destroying an
+/// uncommitted AtomicFile removes the temporary, so a failed run leaves no
+/// partial file and keeps any old one.
+class AtomicFile {
+ public:
+  /// Creates the temporary. Throws Failure if it cannot.
+  explicit AtomicFile(std::string path);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  std::FILE* stream() const { return stream_; }
+
+  /// Flushes, closes and renames. Throws Failure on any error, and then
+  /// the target is untouched.
+  void commit();
+
+ private:
+  std::string path_;
+  std::string temporary_;
+  std::FILE* stream_ = nullptr;
+};
+
+}  // namespace backprop

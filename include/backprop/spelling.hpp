@@ -1,0 +1,45 @@
+// How names, numbers and expressions are written out for people: Unicode
+// (σ, λ, w̅, x², ·, −), plain ASCII, or LaTeX.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "backprop/graph.hpp"
+
+namespace backprop {
+
+enum class Style { Unicode, Ascii, Latex };
+
+/// A name as written: `lambda_1` is `λ₁` in Unicode and `\lambda_{1}` in
+/// LaTeX; ASCII keeps it as it is.
+std::string spell_name(std::string_view name, Style style);
+
+/// The bar of a name: `w̅` (Unicode), `wbar` or `L_reg_bar` (ASCII),
+/// `\bar{w}` (LaTeX).
+std::string spell_bar(std::string_view name, Style style);
+
+/// A computed value with `precision` significant digits (0: the shortest
+/// text that reads back to the same double). Unicode writes a minus as `−`.
+std::string spell_value(double value, int precision, Style style);
+
+struct PrintOptions {
+  Style style = Style::Unicode;
+  /// When set, names print as their values, with `precision` digits.
+  std::span<const double> values;
+  int precision = 6;
+};
+
+/// An expression with as few parentheses as its precedence needs.
+std::string print(const Graph& graph, ExprId id, const PrintOptions& options);
+
+/// An expression as a factor of a product: in parentheses when it is a sum
+/// or starts with a minus sign.
+std::string print_factor(const Graph& graph, ExprId id,
+                         const PrintOptions& options);
+
+/// The number of terminal columns a string takes (combining marks take none).
+size_t display_width(std::string_view text);
+
+}  // namespace backprop

@@ -1,0 +1,282 @@
+// The expression arena and its simplifying constructors.
+#include "backprop/expr.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace backprop {
+namespace {
+
+// Whether folding `a op b` into `result` keeps the written form short: 0.5*2
+// folds to 1, but 0.1*3 stays as it is rather than print 0.30000000000000004.
+bool folds_short(double result, double a, double b) {
+  if (!std::isfinite(result))
+    return false;
+  size_t longest =
+      std::max(fmt::format("{}", a).size(), fmt::format("{}", b).size());
+  return fmt::format("{}", result).size() <= longest + 2;
+}
+
+}  // namespace
+
+ExprId ExprPool::make_number(double value, uint32_t offset) {
+  numbers_.push_back(value);
+  auto index = static_cast<uint32_t>(numbers_.size() - 1);
+  nodes_.push_back({ExprKind::Number, Function::Sigma, index, 0});
+  offsets_.push_back(offset);
+  return static_cast<ExprId>(nodes_.size() - 1);
+}
+
+ExprId ExprPool::make_name(uint32_t name, uint32_t offset) {
+  nodes_.push_back({ExprKind::Name, Function::Sigma, name, 0});
+  offsets_.push_back(offset);
+  return static_cast<ExprId>(nodes_.size() - 1);
+}
+
+ExprId ExprPool::make(ExprKind kind, ExprId a, ExprId b, uint32_t offset) {
+  nodes_.push_back({kind, Function::Sigma, a, b});
+  offsets_.push_back(offset);
+  return static_cast<ExprId>(nodes_.size() - 1);
+}
+
+ExprId ExprPool::make_call(Function function, ExprId a, ExprId b,
+                           uint32_t offset) {
+  nodes_.push_back({ExprKind::Call, function, a, b});
+  offsets_.push_back(offset);
+  return static_cast<ExprId>(nodes_.size() - 1);
+}
+
+void ExprPool::reserve(size_t nodes) {
+  nodes_.reserve(nodes);
+  offsets_.reserve(nodes);
+}
+
+ExprId ExprPool::number_node(double value) {
+  return make_number(value);
+}
+
+ExprId ExprPool::negate(ExprId a) {
+  // Copies, not references: building a node may move the arena.
+  const ExprNode node = nodes_[a];
+  switch (node.kind) {
+    case ExprKind::Number:
+      return number_node(-number(a));
+    case ExprKind::Negate:
+      return node.a;
+    case ExprKind::Subtract:
+      return subtract(node.b, node.a);
+    case ExprKind::Multiply:
+      if (is_number(node.a)) {
+        return multiply(number_node(-number(node.a)), node.b);
+      }
+      break;
+    default:
+      break;
+  }
+  return make(ExprKind::Negate, a);
+}
+
+ExprPool::Term ExprPool::split_term(ExprId id) const {
+  const ExprNode& node = nodes_[id];
+  if (node.kind == ExprKind::Multiply && is_number(node.a)) {
+    return {number(node.a), node.b};
+  }
+  if (node.kind == ExprKind::Negate) {
+    Term inner = split_term(node.a);
+    return {-inner.coefficient, inner.rest};
+  }
+  return {1, id};
+}
+
+ExprId ExprPool::scaled(double coefficient, ExprId rest) {
+  return multiply(number_node(coefficient), rest);
+}
+
+ExprId ExprPool::add(ExprId a, ExprId b) {
+  if (is_number(a) && is_number(b)) {
+    double sum = number(a) + number(b);
+    if (folds_short(sum, number(a), number(b)))
+      return number_node(sum);
+  }
+  if (is_number(a, 0))
+    return b;
+  if (is_number(b, 0))
+    return a;
+  if (nodes_[b].kind == ExprKind::Negate)
+    return subtract(a, nodes_[b].a);
+  if (is_number(b) && number(b) < 0) {
+    return subtract(a, number_node(-number(b)));
+  }
+  Term left = split_term(a);
+  Term right = split_term(b);
+  if (!is_number(left.rest) && equal(left.rest, right.rest)) {
+    return scaled(left.coefficient + right.coefficient, left.rest);
+  }
+  return make(ExprKind::Add, a, b);
+}
+
+ExprId ExprPool::subtract(ExprId a, ExprId b) {
+  if (is_number(a) && is_number(b)) {
+    double difference = number(a) - number(b);
+    if (folds_short(difference, number(a), number(b))) {
+      return number_node(difference);
+    }
+  }
+  if (is_number(b, 0))
+    return a;
+  if (is_number(a, 0))
+    return negate(b);
+  if (nodes_[b].kind == ExprKind::Negate)
+    return add(a, nodes_[b].a);
+  if (is_number(b) && number(b) < 0)
+    return add(a, number_node(-number(b)));
+  Term left = split_term(a);
+  Term right = split_term(b);
+  if (!is_number(left.rest) && equal(left.rest, right.rest)) {
+    return scaled(left.coefficient - right.coefficient, left.rest);
+  }
+  return make(ExprKind::Subtract, a, b);
+}
+
+ExprId ExprPool::multiply(ExprId a, ExprId b) {
+  if (is_number(a) && is_number(b)) {
+    double product = number(a) * number(b);
+    if (folds_short(product, number(a), number(b))) {
+      return number_node(product);
+    }
+    return make(ExprKind::Multiply, a, b);
+  }
+  if (is_number(b))
+    return multiply(b, a);  // constants go first
+  if (is_number(a, 0))
+    return a;
+  if (is_number(a, 1))
+    return b;
+  if (is_number(a, -1))
+    return negate(b);
+
+  const ExprNode left = nodes_[a];
+  const ExprNode right = nodes_[b];
+  if (left.kind == ExprKind::Negate)
+    return negate(multiply(left.a, b));
+  if (right.kind == ExprKind::Negate)
+    return negate(multiply(a, right.a));
+  if (right.kind == ExprKind::Multiply && is_number(right.a)) {
+    // a * (c*r) is (a*c) * r when a is a number, else c * (a*r).
+    if (!is_number(a))
+      return multiply(right.a, multiply(a, right.b));
+    double product = number(a) * number(right.a);
+    if (folds_short(product, number(a), number(right.a))) {
+      return multiply(number_node(product), right.b);
+    }
+    return make(ExprKind::Multiply, a, b);
+  }
+  if (left.kind == ExprKind::Multiply && is_number(left.a) && !is_number(a)) {
+    return multiply(left.a, multiply(left.b, b));
+  }
+  if (right.kind == ExprKind::Divide && is_number(right.a, 1)) {
+    return divide(a, right.b);
+  }
+  if (left.kind == ExprKind::Divide && is_number(left.a, 1)) {
+    return divide(b, left.b);
+  }
+  if (!is_number(a) && equal(a, b))
+    return power(a, number_node(2));
+  return make(ExprKind::Multiply, a, b);
+}
+
+ExprId ExprPool::divide(ExprId a, ExprId b) {
+  if (is_number(a) && is_number(b) && number(b) != 0) {
+    double quotient = number(a) / number(b);
+    if (folds_short(quotient, number(a), number(b))) {
+      return number_node(quotient);
+    }
+  }
+  if (is_number(a, 0))
+    return a;
+  if (is_number(b, 1))
+    return a;
+  if (is_number(b, -1))
+    return negate(a);
+  if (nodes_[a].kind == ExprKind::Negate) {
+    return negate(divide(nodes_[a].a, b));
+  }
+  if (equal(a, b))
+    return number_node(1);
+  return make(ExprKind::Divide, a, b);
+}
+
+ExprId ExprPool::power(ExprId a, ExprId b) {
+  if (is_number(b, 1))
+    return a;
+  if (is_number(b, 0) || is_number(a, 1))
+    return number_node(1);
+  if (is_number(a) && is_number(b)) {
+    double result = std::pow(number(a), number(b));
+    if (folds_short(result, number(a), number(b)))
+      return number_node(result);
+  }
+  return make(ExprKind::Power, a, b);
+}
+
+ExprId ExprPool::call(Function function, ExprId a, ExprId b) {
+  return make_call(function, a, b);
+}
+
+bool ExprPool::equal(ExprId x, ExprId y) const {
+  if (x == y)
+    return true;
+  const ExprNode& left = nodes_[x];
+  const ExprNode& right = nodes_[y];
+  if (left.kind != right.kind)
+    return false;
+  switch (left.kind) {
+    case ExprKind::Number:
+      return number(x) == number(y);
+    case ExprKind::Name:
+      return left.a == right.a;
+    case ExprKind::Negate:
+      return equal(left.a, right.a);
+    case ExprKind::Call:
+      if (left.function != right.function || !equal(left.a, right.a)) {
+        return false;
+      }
+      return left.b == kNoExpr ? right.b == kNoExpr
+                               : right.b != kNoExpr && equal(left.b, right.b);
+    default:
+      return equal(left.a, right.a) && equal(left.b, right.b);
+  }
+}
+
+double evaluate(const ExprPool& pool, ExprId id,
+                std::span<const double> values) {
+  const ExprNode& node = pool[id];
+  switch (node.kind) {
+    case ExprKind::Number:
+      return pool.number(id);
+    case ExprKind::Name:
+      return values[node.a];
+    case ExprKind::Negate:
+      return -evaluate(pool, node.a, values);
+    case ExprKind::Add:
+      return evaluate(pool, node.a, values) + evaluate(pool, node.b, values);
+    case ExprKind::Subtract:
+      return evaluate(pool, node.a, values) - evaluate(pool, node.b, values);
+    case ExprKind::Multiply:
+      return evaluate(pool, node.a, values) * evaluate(pool, node.b, values);
+    case ExprKind::Divide:
+      return evaluate(pool, node.a, values) / evaluate(pool, node.b, values);
+    case ExprKind::Power:
+      return std::pow(evaluate(pool, node.a, values),
+                      evaluate(pool, node.b, values));
+    case ExprKind::Call: {
+      double a = evaluate(pool, node.a, values);
+      double b = node.b == kNoExpr ? 0 : evaluate(pool, node.b, values);
+      return info(node.function).value(a, b);
+    }
+  }
+  return 0;
+}
+
+}  // namespace backprop

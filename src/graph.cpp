@@ -1,0 +1,231 @@
+// Building the graph (resolving names, linking parents and children) and
+// ordering it topologically.
+#include "backprop/graph.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+
+#include "backprop/diagnostic.hpp"
+
+namespace backprop {
+namespace {
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
+// The name that starts at a byte offset of the source.
+std::string_view name_at(std::string_view text, uint32_t offset) {
+  uint32_t end = offset;
+  while (end < text.size() && is_name_char(text[end]))
+    ++end;
+  return text.substr(offset, end - offset);
+}
+
+Span span_of(std::string_view name, uint32_t offset) {
+  return {offset, offset + static_cast<uint32_t>(name.size())};
+}
+
+[[noreturn]] void fail_undefined(const Graph& graph, std::string_view name,
+                                 uint32_t offset) {
+  std::vector<std::string_view> known = graph.names();
+  std::vector<std::string> close = nearest_names(name, known);
+  std::string message = fmt::format("undefined name '{}'", name);
+  if (!close.empty())
+    message += fmt::format("; did you mean '{}'?", close[0]);
+  Diagnostic error = Diagnostic::error(span_of(name, offset), message);
+  error.notes.push_back({Severity::Note,
+                         std::nullopt,
+                         fmt::format("the file assigns {}", quoted_list(known)),
+                         {}});
+  throw Failure(error);
+}
+
+// Where `child`'s right side first uses `parent`.
+Span use_of(const Graph& graph, NodeId child, NodeId parent) {
+  const Statement& statement = graph.statement(child);
+  for (ExprId id = statement.first; id <= statement.value; ++id) {
+    const ExprNode& node = graph.program.exprs[id];
+    if (node.kind == ExprKind::Name && node.a == parent) {
+      uint32_t offset = graph.program.exprs.offset(id);
+      return span_of(graph.name(parent), offset);
+    }
+  }
+  return statement.name_span;
+}
+
+[[noreturn]] void fail_cycle(const Graph& graph, std::vector<NodeId> cycle) {
+  // Start the cycle at its statement that comes first in the file.
+  auto earliest = std::min_element(cycle.begin(), cycle.end());
+  std::rotate(cycle.begin(), earliest, cycle.end());
+
+  std::string path;
+  for (NodeId node : cycle)
+    path += fmt::format("{} -> ", graph.name(node));
+  path += graph.name(cycle.front());
+
+  NodeId first = cycle.front();
+  std::string message =
+      cycle.size() == 1 ? fmt::format("'{}' is defined in terms of itself: {}",
+                                      graph.name(first), path)
+                        : fmt::format("the statements form a cycle: {}", path);
+  Diagnostic error =
+      Diagnostic::error(graph.statement(first).name_span, message);
+  for (size_t i = 0; i < cycle.size(); ++i) {
+    NodeId child = cycle[i];
+    NodeId parent = cycle[(i + 1) % cycle.size()];
+    error.with_note(
+        Diagnostic::note(use_of(graph, child, parent),
+                         fmt::format("'{}' uses '{}' here", graph.name(child),
+                                     graph.name(parent))));
+  }
+  throw Failure(error);
+}
+
+// Walks from a node that Kahn's algorithm could not order, always to a
+// parent that it could not order either, until a node repeats.
+std::vector<NodeId> find_cycle(const Graph& graph,
+                               const std::vector<uint32_t>& waiting) {
+  NodeId start = 0;
+  while (waiting[start] == 0)
+    ++start;
+  std::vector<uint32_t> position(graph.size(), UINT32_MAX);
+  std::vector<NodeId> path;
+  NodeId node = start;
+  while (position[node] == UINT32_MAX) {
+    position[node] = static_cast<uint32_t>(path.size());
+    path.push_back(node);
+    for (NodeId parent : graph.parents(node)) {
+      if (waiting[parent] > 0) {
+        node = parent;
+        break;
+      }
+    }
+  }
+  return {path.begin() + position[node], path.end()};
+}
+
+}  // namespace
+
+std::optional<NodeId> Graph::find(std::string_view name) const {
+  return index_.find(name);
+}
+
+std::vector<std::string_view> Graph::names() const {
+  std::vector<std::string_view> result;
+  result.reserve(size());
+  for (const Statement& statement : program.statements) {
+    result.push_back(statement.name);
+  }
+  return result;
+}
+
+Graph Graph::build(Program program) {
+  Graph graph;
+  graph.program = std::move(program);
+  const size_t count = graph.size();
+  graph.output = static_cast<NodeId>(count - 1);
+
+  for (NodeId node = 0; node < count; ++node) {
+    const Statement& statement = graph.statement(node);
+    std::optional<NodeId> earlier = graph.index_.insert(statement.name, node);
+    if (!earlier)
+      continue;
+    Diagnostic error = Diagnostic::error(
+        statement.name_span,
+        fmt::format("'{}' is assigned twice", statement.name));
+    error.with_note(Diagnostic::note(
+        graph.statement(*earlier).name_span,
+        fmt::format("'{}' was first assigned here", statement.name)));
+    throw Failure(error);
+  }
+
+  // Resolve names and collect each node's distinct parents.
+  std::string_view text = graph.source().text();
+  std::vector<NodeId> last_child(count, UINT32_MAX);
+  graph.parent_begin_.reserve(count + 1);
+  graph.parent_begin_.push_back(0);
+  for (NodeId node = 0; node < count; ++node) {
+    const Statement& statement = graph.statement(node);
+    for (ExprId id = statement.first; id <= statement.value; ++id) {
+      if (graph.program.exprs[id].kind != ExprKind::Name)
+        continue;
+      uint32_t offset = graph.program.exprs.offset(id);
+      std::string_view name = name_at(text, offset);
+      std::optional<NodeId> parent = graph.index_.find(name);
+      if (!parent)
+        fail_undefined(graph, name, offset);
+      graph.program.exprs.resolve_name(id, *parent);
+      if (last_child[*parent] == node)
+        continue;
+      last_child[*parent] = node;
+      graph.parents_.push_back(*parent);
+      graph.edge_child_.push_back(node);
+    }
+    graph.parent_begin_.push_back(static_cast<uint32_t>(graph.parents_.size()));
+  }
+
+  // Children, by counting sort on the parent; scanning edges in file order
+  // keeps each node's children in file order.
+  graph.child_begin_.assign(count + 1, 0);
+  for (NodeId parent : graph.parents_)
+    ++graph.child_begin_[parent + 1];
+  for (size_t i = 0; i < count; ++i) {
+    graph.child_begin_[i + 1] += graph.child_begin_[i];
+  }
+  std::vector<uint32_t> next(graph.child_begin_.begin(),
+                             graph.child_begin_.end() - 1);
+  graph.child_edges_.resize(graph.parents_.size());
+  for (uint32_t edge = 0; edge < graph.parents_.size(); ++edge) {
+    graph.child_edges_[next[graph.parents_[edge]]++] = edge;
+  }
+  return graph;
+}
+
+std::vector<NodeId> topological_order(const Graph& graph) {
+  const size_t count = graph.size();
+  std::vector<uint32_t> waiting(count);  // parents not yet ordered
+  std::priority_queue<NodeId, std::vector<NodeId>, std::greater<>> ready;
+  for (NodeId node = 0; node < count; ++node) {
+    waiting[node] = static_cast<uint32_t>(graph.parents(node).size());
+    if (waiting[node] == 0)
+      ready.push(node);
+  }
+
+  std::vector<NodeId> order;
+  order.reserve(count);
+  while (!ready.empty()) {
+    NodeId node = ready.top();
+    ready.pop();
+    order.push_back(node);
+    for (uint32_t edge : graph.child_edges(node)) {
+      NodeId child = graph.edge_child(edge);
+      if (--waiting[child] == 0)
+        ready.push(child);
+    }
+  }
+  if (order.size() < count)
+    fail_cycle(graph, find_cycle(graph, waiting));
+  return order;
+}
+
+std::vector<bool> ancestors_of(const Graph& graph, NodeId output) {
+  std::vector<bool> marked(graph.size(), false);
+  std::vector<NodeId> stack{output};
+  marked[output] = true;
+  while (!stack.empty()) {
+    NodeId node = stack.back();
+    stack.pop_back();
+    for (NodeId parent : graph.parents(node)) {
+      if (!marked[parent]) {
+        marked[parent] = true;
+        stack.push_back(parent);
+      }
+    }
+  }
+  return marked;
+}
+
+}  // namespace backprop

@@ -1,0 +1,60 @@
+// The name index: linear probing over 8-byte slots.
+#include "backprop/name_index.hpp"
+
+namespace backprop {
+
+uint32_t NameIndex::hash(std::string_view name) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a, then a final mix
+  for (unsigned char c : name)
+    h = (h ^ c) * 1099511628211ull;
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 32;
+  return static_cast<uint32_t>(h) | 1u;
+}
+
+void NameIndex::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.hash == 0)
+      continue;
+    size_t i = slot.hash & mask;
+    while (slots_[i].hash != 0)
+      i = (i + 1) & mask;
+    slots_[i] = slot;
+  }
+}
+
+std::optional<uint32_t> NameIndex::insert(std::string_view name, uint32_t id) {
+  if (2 * (names_.size() + 1) > slots_.size())
+    grow();
+  const uint32_t h = hash(name);
+  const size_t mask = slots_.size() - 1;
+  size_t i = h & mask;
+  for (; slots_[i].hash != 0; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.hash == h && names_[slot.entry] == name)
+      return ids_[slot.entry];
+  }
+  slots_[i] = {h, static_cast<uint32_t>(names_.size())};
+  names_.push_back(name);
+  ids_.push_back(id);
+  return std::nullopt;
+}
+
+std::optional<uint32_t> NameIndex::find(std::string_view name) const {
+  if (slots_.empty())
+    return std::nullopt;
+  const uint32_t h = hash(name);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask; slots_[i].hash != 0; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.hash == h && names_[slot.entry] == name)
+      return ids_[slot.entry];
+  }
+  return std::nullopt;
+}
+
+}  // namespace backprop

@@ -1,0 +1,65 @@
+// Atomic output files: write a temporary beside the target, then rename.
+#include "backprop/output_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "backprop/diagnostic.hpp"
+
+namespace backprop {
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  std::vector<char> name(path_.begin(), path_.end());
+  const std::string suffix = ".tmp-XXXXXX";
+  name.insert(name.end(), suffix.begin(), suffix.end());
+  name.push_back('\0');
+  int descriptor = mkstemp(name.data());
+  if (descriptor < 0) {
+    throw Failure(
+        fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  }
+  temporary_ = name.data();
+  // mkstemp makes the file private; give it the usual permissions.
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(descriptor, 0666 & ~mask);
+  stream_ = fdopen(descriptor, "wb");
+  if (stream_ == nullptr) {
+    close(descriptor);
+    unlink(temporary_.c_str());
+    throw Failure(
+        fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  if (stream_ != nullptr) {
+    std::fclose(stream_);
+    unlink(temporary_.c_str());
+  }
+}
+
+void AtomicFile::commit() {
+  bool written = std::fflush(stream_) == 0 && !std::ferror(stream_);
+  int error = errno;
+  bool closed = std::fclose(stream_) == 0;
+  stream_ = nullptr;
+  if (!written || !closed) {
+    unlink(temporary_.c_str());
+    throw Failure(fmt::format("cannot write '{}': {}", path_,
+                              std::strerror(written ? errno : error)));
+  }
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    int rename_error = errno;
+    unlink(temporary_.c_str());
+    throw Failure(fmt::format("cannot write '{}': {}", path_,
+                              std::strerror(rename_error)));
+  }
+}
+
+}  // namespace backprop

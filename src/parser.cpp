@@ -1,0 +1,325 @@
+// A recursive-descent parser, one function per grammar rule.
+#include "backprop/parser.hpp"
+
+#include <algorithm>
+
+#include "backprop/diagnostic.hpp"
+#include "backprop/lexer.hpp"
+
+namespace backprop {
+namespace {
+
+// A parsed subexpression and the height of its tree.
+struct Parsed {
+  ExprId id;
+  uint32_t height;
+};
+
+class Parser {
+ public:
+  explicit Parser(Program& program)
+      : program_(program), lexer_(*program.source) {
+    advance();
+  }
+
+  void parse_program();
+
+ private:
+  std::string_view text(Span span) const {
+    return program_.source->text().substr(span.begin, span.end - span.begin);
+  }
+
+  void advance() { token_ = lexer_.next(); }
+  void skip_line_breaks();
+  bool at(TokenKind kind) const { return token_.kind == kind; }
+  bool at_statement_end() const {
+    return at(TokenKind::Newline) || at(TokenKind::Semicolon) ||
+           at(TokenKind::End);
+  }
+
+  void parse_statement();
+  Parsed parse_sum(uint32_t depth);
+  Parsed parse_product(uint32_t depth);
+  Parsed parse_unary(uint32_t depth);
+  Parsed parse_power(uint32_t depth);
+  Parsed parse_primary(uint32_t depth);
+  Parsed parse_call(Span name, uint32_t depth);
+
+  Parsed combine(ExprKind kind, Parsed a, Parsed b, uint32_t offset);
+  void check_depth(uint32_t depth, uint32_t height) const;
+  [[noreturn]] void fail_unexpected(std::string_view expected) const;
+
+  Program& program_;
+  Lexer lexer_;
+  Token token_;
+  uint32_t open_parens_ = 0;  // line breaks continue a statement inside
+  bool references_name_ = false;
+};
+
+void Parser::skip_line_breaks() {
+  while (at(TokenKind::Newline))
+    advance();
+}
+
+// program := { separator } { statement { separator } } END
+void Parser::parse_program() {
+  while (true) {
+    while (at(TokenKind::Newline) || at(TokenKind::Semicolon))
+      advance();
+    if (at(TokenKind::End))
+      break;
+    parse_statement();
+  }
+  if (program_.statements.empty()) {
+    auto end = static_cast<uint32_t>(program_.source->text().size());
+    throw Failure(Diagnostic::error(
+        {end, end}, "no statements: write one such as 'y = x^2'"));
+  }
+}
+
+// statement := NAME '=' sum
+void Parser::parse_statement() {
+  if (!at(TokenKind::Name)) {
+    fail_unexpected("a name to start a statement, as in 'y = 2*x'");
+  }
+  Span name = token_.span;
+  if (find_function(text(name))) {
+    throw Failure(Diagnostic::error(
+        name, fmt::format("'{}' is a function and cannot be assigned; "
+                          "choose another name",
+                          text(name))));
+  }
+  advance();
+  if (!at(TokenKind::Equals)) {
+    fail_unexpected(fmt::format("'=' after '{}'", text(name)));
+  }
+  advance();
+  skip_line_breaks();
+
+  references_name_ = false;
+  auto first = static_cast<ExprId>(program_.exprs.size());
+  Parsed value = parse_sum(0);
+  if (!at_statement_end()) {
+    fail_unexpected("an operator or the end of the statement");
+  }
+  program_.statements.push_back(
+      {text(name), name, value.id, first, !references_name_});
+}
+
+// sum := product { ('+' | '-') product }
+Parsed Parser::parse_sum(uint32_t depth) {
+  Parsed left = parse_product(depth);
+  while (true) {
+    if (open_parens_ > 0)
+      skip_line_breaks();
+    if (!at(TokenKind::Plus) && !at(TokenKind::Minus))
+      return left;
+    ExprKind kind = at(TokenKind::Plus) ? ExprKind::Add : ExprKind::Subtract;
+    uint32_t offset = token_.span.begin;
+    advance();
+    skip_line_breaks();
+    left = combine(kind, left, parse_product(depth), offset);
+  }
+}
+
+// product := unary { ('*' | '/') unary }
+Parsed Parser::parse_product(uint32_t depth) {
+  Parsed left = parse_unary(depth);
+  while (true) {
+    if (open_parens_ > 0)
+      skip_line_breaks();
+    if (!at(TokenKind::Star) && !at(TokenKind::Slash))
+      return left;
+    ExprKind kind = at(TokenKind::Star) ? ExprKind::Multiply : ExprKind::Divide;
+    uint32_t offset = token_.span.begin;
+    advance();
+    skip_line_breaks();
+    left = combine(kind, left, parse_unary(depth), offset);
+  }
+}
+
+// unary := ('-' | '+') unary | power
+Parsed Parser::parse_unary(uint32_t depth) {
+  if (!at(TokenKind::Minus) && !at(TokenKind::Plus)) {
+    return parse_power(depth);
+  }
+  bool negate = at(TokenKind::Minus);
+  uint32_t offset = token_.span.begin;
+  check_depth(depth + 1, 0);
+  advance();
+  skip_line_breaks();
+  Parsed operand = parse_unary(depth + 1);
+  if (!negate)
+    return operand;
+  check_depth(0, operand.height + 1);
+  ExprId id =
+      program_.exprs.make(ExprKind::Negate, operand.id, kNoExpr, offset);
+  return {id, operand.height + 1};
+}
+
+// power := primary [ '^' unary ]      (so -x^2 is -(x^2), 2^-1 is 1/2,
+//                                      and a^b^c is a^(b^c))
+Parsed Parser::parse_power(uint32_t depth) {
+  Parsed base = parse_primary(depth);
+  if (open_parens_ > 0)
+    skip_line_breaks();
+  if (!at(TokenKind::Caret))
+    return base;
+  uint32_t offset = token_.span.begin;
+  check_depth(depth + 1, 0);
+  advance();
+  skip_line_breaks();
+  Parsed exponent = parse_unary(depth + 1);
+  return combine(ExprKind::Power, base, exponent, offset);
+}
+
+// primary := NUMBER | NAME | NAME '(' arguments ')' | '(' sum ')'
+Parsed Parser::parse_primary(uint32_t depth) {
+  Token token = token_;
+  switch (token.kind) {
+    case TokenKind::Number:
+      advance();
+      return {program_.exprs.make_number(token.number, token.span.begin), 1};
+    case TokenKind::Name: {
+      advance();
+      if (at(TokenKind::LeftParen))
+        return parse_call(token.span, depth);
+      if (find_function(text(token.span))) {
+        throw Failure(Diagnostic::error(
+            token.span,
+            fmt::format("'{0}' is a function; call it as '{0}(...)'",
+                        text(token.span))));
+      }
+      references_name_ = true;
+      return {program_.exprs.make_name(token.span.begin, token.span.begin), 1};
+    }
+    case TokenKind::LeftParen: {
+      check_depth(depth + 1, 0);
+      advance();
+      ++open_parens_;
+      skip_line_breaks();
+      Parsed inner = parse_sum(depth + 1);
+      if (!at(TokenKind::RightParen)) {
+        Diagnostic error = Diagnostic::error(
+            token_.span, fmt::format("expected ')' to close the '(' but found "
+                                     "{}",
+                                     describe(token_.kind)));
+        error.with_note(Diagnostic::note(token.span, "the '(' opened here"));
+        throw Failure(error);
+      }
+      --open_parens_;
+      advance();
+      return inner;
+    }
+    case TokenKind::RightParen:
+      throw Failure(
+          Diagnostic::error(token.span, "unmatched ')': no '(' is open here"));
+    default:
+      fail_unexpected("an expression");
+  }
+}
+
+// call := NAME '(' sum [ ',' sum ] ')'
+Parsed Parser::parse_call(Span name, uint32_t depth) {
+  std::string_view spelled = text(name);
+  std::optional<Function> function = find_function(spelled);
+  if (!function) {
+    std::vector<std::string_view> known = callable_names();
+    std::vector<std::string> close = nearest_names(spelled, known);
+    std::string hint =
+        close.empty()
+            ? fmt::format("; the functions are {}", quoted_list(known))
+            : fmt::format("; did you mean '{}'?", close.front());
+    throw Failure(Diagnostic::error(
+        name, fmt::format("unknown function '{}'{}", spelled, hint)));
+  }
+  Token open = token_;
+  check_depth(depth + 1, 0);
+  advance();
+  ++open_parens_;
+  skip_line_breaks();
+
+  std::vector<Parsed> arguments;
+  if (!at(TokenKind::RightParen)) {
+    arguments.push_back(parse_sum(depth + 1));
+    while (at(TokenKind::Comma)) {
+      advance();
+      skip_line_breaks();
+      arguments.push_back(parse_sum(depth + 1));
+    }
+  }
+  if (!at(TokenKind::RightParen)) {
+    Diagnostic error = Diagnostic::error(
+        token_.span,
+        fmt::format("expected ',' or ')' in the call of '{}' but found {}",
+                    spelled, describe(token_.kind)));
+    error.with_note(Diagnostic::note(open.span, "the '(' opened here"));
+    throw Failure(error);
+  }
+  Span call{name.begin, token_.span.end};
+  --open_parens_;
+  advance();
+
+  const FunctionInfo& row = info(*function);
+  if (static_cast<int>(arguments.size()) != row.arity) {
+    throw Failure(Diagnostic::error(
+        call,
+        fmt::format("'{}' takes {} argument{}, but {} {} given", spelled,
+                    row.arity, row.arity == 1 ? "" : "s", arguments.size(),
+                    arguments.size() == 1 ? "was" : "were")));
+  }
+  uint32_t height = 0;
+  for (const Parsed& argument : arguments) {
+    height = std::max(height, argument.height);
+  }
+  check_depth(0, height + 1);
+  ExprId second = arguments.size() > 1 ? arguments[1].id : kNoExpr;
+  ExprId id =
+      program_.exprs.make_call(*function, arguments[0].id, second, name.begin);
+  return {id, height + 1};
+}
+
+Parsed Parser::combine(ExprKind kind, Parsed a, Parsed b, uint32_t offset) {
+  uint32_t height = std::max(a.height, b.height) + 1;
+  check_depth(0, height);
+  return {program_.exprs.make(kind, a.id, b.id, offset), height};
+}
+
+void Parser::check_depth(uint32_t depth, uint32_t height) const {
+  if (depth > kMaxNestingDepth) {
+    throw Failure(Diagnostic::error(
+        token_.span,
+        fmt::format("expression nested too deeply (more than {} levels); "
+                    "split it into several statements",
+                    kMaxNestingDepth)));
+  }
+  if (height > kMaxTreeHeight) {
+    throw Failure(Diagnostic::error(
+        token_.span,
+        fmt::format("expression too long (more than {} operations in a "
+                    "row); split it into several statements",
+                    kMaxTreeHeight)));
+  }
+}
+
+void Parser::fail_unexpected(std::string_view expected) const {
+  std::string found = std::string(describe(token_.kind));
+  if (at(TokenKind::Name) || at(TokenKind::Number)) {
+    found = fmt::format("{} '{}'", found, text(token_.span));
+  }
+  throw Failure(Diagnostic::error(
+      token_.span, fmt::format("expected {} but found {}", expected, found)));
+}
+
+}  // namespace
+
+Program parse(std::shared_ptr<const SourceFile> source) {
+  Program program;
+  program.source = std::move(source);
+  program.exprs.reserve(program.source->text().size() / 4);
+  Parser parser(program);
+  parser.parse_program();
+  return program;
+}
+
+}  // namespace backprop

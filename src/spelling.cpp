@@ -1,0 +1,403 @@
+// Spelling names, numbers and expressions for people.
+#include "backprop/spelling.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+
+namespace backprop {
+namespace {
+
+struct Greek {
+  std::string_view name;
+  std::string_view letter;
+};
+
+constexpr std::array<Greek, 35> kGreek{{
+    {"alpha", "\u03b1"},  {"beta", "\u03b2"},    {"gamma", "\u03b3"},
+    {"delta", "\u03b4"},  {"epsilon", "\u03b5"}, {"zeta", "\u03b6"},
+    {"eta", "\u03b7"},    {"theta", "\u03b8"},   {"iota", "\u03b9"},
+    {"kappa", "\u03ba"},  {"lambda", "\u03bb"},  {"mu", "\u03bc"},
+    {"nu", "\u03bd"},     {"xi", "\u03be"},      {"omicron", "\u03bf"},
+    {"pi", "\u03c0"},     {"rho", "\u03c1"},     {"sigma", "\u03c3"},
+    {"tau", "\u03c4"},    {"upsilon", "\u03c5"}, {"phi", "\u03c6"},
+    {"chi", "\u03c7"},    {"psi", "\u03c8"},     {"omega", "\u03c9"},
+    {"Gamma", "\u0393"},  {"Delta", "\u0394"},   {"Theta", "\u0398"},
+    {"Lambda", "\u039b"}, {"Xi", "\u039e"},      {"Pi", "\u03a0"},
+    {"Sigma", "\u03a3"},  {"Upsilon", "\u03a5"}, {"Phi", "\u03a6"},
+    {"Psi", "\u03a8"},    {"Omega", "\u03a9"},
+}};
+
+constexpr std::string_view kOverline = "\u0305";
+constexpr std::array<std::string_view, 10> kSubscripts{
+    "\u2080", "\u2081", "\u2082", "\u2083", "\u2084",
+    "\u2085", "\u2086", "\u2087", "\u2088", "\u2089"};
+constexpr std::array<std::string_view, 10> kSuperscripts{
+    "\u2070", "\u00b9", "\u00b2", "\u00b3", "\u2074",
+    "\u2075", "\u2076", "\u2077", "\u2078", "\u2079"};
+
+std::string_view greek_letter(std::string_view name) {
+  for (const Greek& greek : kGreek) {
+    if (greek.name == name)
+      return greek.letter;
+  }
+  return {};
+}
+
+bool all_digits(std::string_view text) {
+  if (text.empty())
+    return false;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return false;
+  }
+  return true;
+}
+
+// A name splits at its first underscore into a head and a subscript.
+struct NameParts {
+  std::string_view head;
+  std::string_view subscript;  // without the underscore; may be empty
+};
+
+NameParts split_name(std::string_view name) {
+  size_t underscore = name.find('_');
+  if (underscore == 0 || underscore == std::string_view::npos ||
+      underscore + 1 == name.size()) {
+    return {name, {}};
+  }
+  return {name.substr(0, underscore), name.substr(underscore + 1)};
+}
+
+std::string unicode_head(std::string_view head, bool bar) {
+  std::string_view letter = greek_letter(head);
+  std::string spelled(letter.empty() ? head : letter);
+  if (!bar)
+    return spelled;
+  std::string result;
+  for (size_t i = 0; i < spelled.size(); ++i) {
+    result.push_back(spelled[i]);
+    bool last_byte =
+        i + 1 == spelled.size() ||
+        (static_cast<unsigned char>(spelled[i + 1]) & 0xC0) != 0x80;
+    if (last_byte)
+      result += kOverline;
+  }
+  return result;
+}
+
+std::string unicode_subscript(std::string_view subscript) {
+  if (subscript.empty())
+    return "";
+  if (!all_digits(subscript)) {
+    std::string_view letter = greek_letter(subscript);
+    return "_" + std::string(letter.empty() ? subscript : letter);
+  }
+  std::string result;
+  for (char c : subscript)
+    result += kSubscripts[c - '0'];
+  return result;
+}
+
+std::string latex_head(std::string_view head) {
+  std::string_view letter = greek_letter(head);
+  if (!letter.empty())
+    return "\\" + std::string(head);
+  std::string escaped;
+  for (char c : head) {
+    if (c == '_')
+      escaped += "\\_";
+    else
+      escaped.push_back(c);
+  }
+  return head.size() == 1 ? escaped : "\\mathit{" + escaped + "}";
+}
+
+std::string latex_subscript(std::string_view subscript) {
+  if (subscript.empty())
+    return "";
+  std::string inner;
+  for (char c : subscript) {
+    if (c == '_')
+      inner += "\\_";
+    else
+      inner.push_back(c);
+  }
+  if (!greek_letter(subscript).empty())
+    return "_{\\" + inner + "}";
+  if (all_digits(subscript) || subscript.size() == 1) {
+    return "_{" + inner + "}";
+  }
+  return "_{\\mathrm{" + inner + "}}";
+}
+
+std::string superscript(double exponent) {
+  std::string digits = fmt::format("{}", exponent);
+  std::string result;
+  for (char c : digits) {
+    if (c == '-')
+      result += "\u207b";
+    else
+      result += kSuperscripts[c - '0'];
+  }
+  return result;
+}
+
+bool is_small_integer(double value) {
+  return std::abs(value) < 1000 && value == std::floor(value);
+}
+
+// Precedence levels, loosest first.
+enum Level : int { kSum = 1, kProduct = 2, kSign = 3, kPower = 4, kAtom = 5 };
+
+class ExprPrinter {
+ public:
+  ExprPrinter(const Graph& graph, const PrintOptions& options)
+      : graph_(graph), pool_(graph.program.exprs), options_(options) {}
+
+  std::string print_factor(ExprId id) { return print_operand(id, kProduct); }
+
+  // Prints `id` where the context needs at least `level`.
+  std::string print(ExprId id, int level) {
+    std::string text = print_bare(id);
+    bool parens = level_of(id) < level;
+    return parens ? wrap(text) : text;
+  }
+
+ private:
+  Style style() const { return options_.style; }
+  std::string wrap(const std::string& text) const {
+    return style() == Style::Latex ? "\\left(" + text + "\\right)"
+                                   : "(" + text + ")";
+  }
+
+  int level_of(ExprId id) const;
+  bool starts_with_minus(ExprId id) const;
+  std::string print_bare(ExprId id);
+  std::string print_operand(ExprId id, int level);
+  std::string print_power(const ExprNode& node);
+  std::string print_call(const ExprNode& node);
+  std::string spell_number(double value) const;
+
+  const Graph& graph_;
+  const ExprPool& pool_;
+  const PrintOptions& options_;
+};
+
+double value_of_name(const PrintOptions& options, NodeId node) {
+  return options.values[node];
+}
+
+int ExprPrinter::level_of(ExprId id) const {
+  const ExprNode& node = pool_[id];
+  switch (node.kind) {
+    case ExprKind::Number:
+      return pool_.number(id) < 0 ? kSign : kAtom;
+    case ExprKind::Name:
+      if (!options_.values.empty() && value_of_name(options_, node.a) < 0) {
+        return kSign;
+      }
+      return kAtom;
+    case ExprKind::Negate:
+      return kSign;
+    case ExprKind::Add:
+    case ExprKind::Subtract:
+      return kSum;
+    case ExprKind::Multiply:
+    case ExprKind::Divide:
+      return kProduct;
+    case ExprKind::Power:
+      return kPower;
+    case ExprKind::Call:
+      return kAtom;
+  }
+  return kAtom;
+}
+
+bool ExprPrinter::starts_with_minus(ExprId id) const {
+  const ExprNode& node = pool_[id];
+  switch (node.kind) {
+    case ExprKind::Number:
+    case ExprKind::Name:
+    case ExprKind::Negate:
+      return level_of(id) == kSign;
+    case ExprKind::Add:
+    case ExprKind::Subtract:
+    case ExprKind::Multiply:
+    case ExprKind::Divide:
+      return starts_with_minus(node.a);
+    case ExprKind::Power:
+      return level_of(node.a) == kSign;
+    case ExprKind::Call:
+      return false;
+  }
+  return false;
+}
+
+// A right operand that starts with a minus sign gets parentheses, so that
+// `a + (−b)` never reads as `a + −b`.
+std::string ExprPrinter::print_operand(ExprId id, int level) {
+  if (starts_with_minus(id) && level_of(id) >= level) {
+    return wrap(print_bare(id));
+  }
+  return print(id, level);
+}
+
+std::string ExprPrinter::spell_number(double value) const {
+  if (!options_.values.empty()) {
+    return spell_value(value, options_.precision, style());
+  }
+  return spell_value(value, 0, style());
+}
+
+std::string ExprPrinter::print_bare(ExprId id) {
+  const ExprNode& node = pool_[id];
+  const bool unicode = style() == Style::Unicode;
+  const std::string_view minus = unicode ? "\u2212" : "-";
+  const std::string_view times = style() == Style::Latex ? " \\cdot "
+                                 : unicode               ? "\u00b7"
+                                                         : "*";
+  switch (node.kind) {
+    case ExprKind::Number:
+      return spell_value(pool_.number(id), 0, style());
+    case ExprKind::Name:
+      if (!options_.values.empty()) {
+        return spell_number(value_of_name(options_, node.a));
+      }
+      return spell_name(graph_.name(node.a), style());
+    case ExprKind::Negate:
+      return std::string(minus) + print(node.a, kProduct);
+    case ExprKind::Add:
+      return print(node.a, kSum) + " + " + print_operand(node.b, kSum);
+    case ExprKind::Subtract:
+      return print(node.a, kSum) + " " + std::string(minus) + " " +
+             print_operand(node.b, kProduct);
+    case ExprKind::Multiply:
+      return print(node.a, kProduct) + std::string(times) +
+             print_operand(node.b, kProduct);
+    case ExprKind::Divide:
+      if (style() == Style::Latex) {
+        return "\\frac{" + print(node.a, 0) + "}{" + print(node.b, 0) + "}";
+      }
+      return print(node.a, kProduct) + "/" + print_operand(node.b, kSign + 1);
+    case ExprKind::Power:
+      return print_power(node);
+    case ExprKind::Call:
+      return print_call(node);
+  }
+  return "";
+}
+
+std::string ExprPrinter::print_power(const ExprNode& node) {
+  std::string base = print(node.a, kAtom);
+  if (pool_.is_number(node.b) && is_small_integer(pool_.number(node.b))) {
+    double exponent = pool_.number(node.b);
+    if (style() == Style::Unicode)
+      return base + superscript(exponent);
+    if (style() == Style::Latex)
+      return base + fmt::format("^{{{}}}", exponent);
+  }
+  if (style() == Style::Latex)
+    return base + "^{" + print(node.b, 0) + "}";
+  return base + "^" + print_operand(node.b, kAtom);
+}
+
+std::string ExprPrinter::print_call(const ExprNode& node) {
+  const FunctionInfo& row = info(node.function);
+  std::string_view name = style() == Style::Unicode ? row.unicode
+                          : style() == Style::Latex ? row.latex
+                                                    : row.name;
+  if (row.notation == Notation::Bracket) {
+    return "[" + print(node.a, 0) + " " + std::string(name) + " " +
+           print(node.b, 0) + "]";
+  }
+  std::string arguments = print(node.a, 0);
+  if (node.b != kNoExpr)
+    arguments += ", " + print(node.b, 0);
+  return std::string(name) + wrap(arguments);
+}
+
+}  // namespace
+
+std::string spell_name(std::string_view name, Style style) {
+  NameParts parts = split_name(name);
+  switch (style) {
+    case Style::Ascii:
+      return std::string(name);
+    case Style::Unicode:
+      return unicode_head(parts.head, false) +
+             unicode_subscript(parts.subscript);
+    case Style::Latex:
+      return latex_head(parts.head) + latex_subscript(parts.subscript);
+  }
+  return std::string(name);
+}
+
+std::string spell_bar(std::string_view name, Style style) {
+  NameParts parts = split_name(name);
+  switch (style) {
+    case Style::Ascii:
+      return std::string(name) +
+             (name.find('_') == std::string_view::npos ? "bar" : "_bar");
+    case Style::Unicode:
+      return unicode_head(parts.head, true) +
+             unicode_subscript(parts.subscript);
+    case Style::Latex: {
+      std::string head = latex_head(parts.head);
+      std::string command =
+          parts.head.size() == 1 || !greek_letter(parts.head).empty()
+              ? "\\bar{"
+              : "\\overline{";
+      return command + head + "}" + latex_subscript(parts.subscript);
+    }
+  }
+  return std::string(name);
+}
+
+std::string spell_value(double value, int precision, Style style) {
+  if (std::isnan(value))
+    return "NaN";
+  if (std::isinf(value)) {
+    std::string infinity = style == Style::Unicode ? "\u221e"
+                           : style == Style::Latex ? "\\infty"
+                                                   : "inf";
+    return value < 0 ? (style == Style::Unicode ? "\u2212" : "-") + infinity
+                     : infinity;
+  }
+  if (value == 0)
+    value = 0;  // no "-0"
+  std::string text = precision > 0 ? fmt::format("{:.{}g}", value, precision)
+                                   : fmt::format("{}", value);
+  if (style == Style::Unicode && text.front() == '-') {
+    text.replace(0, 1, "\u2212");
+  }
+  return text;
+}
+
+std::string print(const Graph& graph, ExprId id, const PrintOptions& options) {
+  return ExprPrinter(graph, options).print(id, 0);
+}
+
+std::string print_factor(const Graph& graph, ExprId id,
+                         const PrintOptions& options) {
+  return ExprPrinter(graph, options).print_factor(id);
+}
+
+size_t display_width(std::string_view text) {
+  size_t width = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if ((byte & 0xC0) == 0x80)
+      continue;
+    // U+0300..U+036F, the combining marks, are 0xCC 0x80 .. 0xCD 0xAF.
+    if (byte == 0xCC || (byte == 0xCD && i + 1 < text.size() &&
+                         static_cast<unsigned char>(text[i + 1]) <= 0xAF)) {
+      continue;
+    }
+    ++width;
+  }
+  return width;
+}
+
+}  // namespace backprop
