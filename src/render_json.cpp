@@ -3,8 +3,6 @@
 #include "backprop/render_json.hpp"
 
 #include <cmath>
-#include <nlohmann/json.hpp>
-
 #include "backprop/spelling.hpp"
 
 namespace backprop {
@@ -20,8 +18,43 @@ std::string number(double value) {
   return fmt::format("{}", value);
 }
 
+// The length of a valid UTF-8 sequence at the start of `text`, or 0.
+size_t utf8_sequence(std::string_view text) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(0);
+  size_t length = lead < 0x80                   ? 1
+                  : lead >= 0xC2 && lead <= 0xDF ? 2
+                  : lead >= 0xE0 && lead <= 0xEF ? 3
+                  : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                 : 0;
+  if (length == 0 || length > text.size()) return 0;
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+// A JSON string literal. Bytes that are not UTF-8 (a file name can hold
+// them) become U+FFFD, so the document is always valid.
 std::string string(std::string_view text) {
-  return nlohmann::json(text).dump();
+  std::string out = "\"";
+  while (!text.empty()) {
+    char c = text.front();
+    size_t length = utf8_sequence(text);
+    if (length == 0) {
+      out += "\ufffd";
+      length = 1;
+    } else if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<int>(c));
+    } else {
+      out.append(text.substr(0, length));
+    }
+    text.remove_prefix(length);
+  }
+  return out + "\"";
 }
 
 class JsonRenderer {
