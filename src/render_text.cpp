@@ -19,17 +19,22 @@ std::string pad(const std::string& text, size_t width) {
   return shown >= width ? text : text + std::string(width - shown, ' ');
 }
 
+// Widens a column to fit a cell, unless the cell is too wide to align: the
+// other rows then line up with each other rather than with nothing.
+void fit(size_t& width, const std::string& cell) {
+  size_t shown = display_width(cell);
+  if (shown <= kMaxAlign)
+    width = std::max(width, shown);
+}
+
 void write_rows(const std::vector<Row>& rows, Sink& out) {
   size_t left_width = 0;
   size_t first_width = 0;
   for (const Row& row : rows) {
-    left_width = std::max(left_width, display_width(row.left));
-    if (row.parts.size() > 1) {
-      first_width = std::max(first_width, display_width(row.parts[0]));
-    }
+    fit(left_width, row.left);
+    if (row.parts.size() > 1)
+      fit(first_width, row.parts[0]);
   }
-  left_width = std::min(left_width, kMaxAlign);
-  first_width = std::min(first_width, kMaxAlign);
   for (const Row& row : rows) {
     std::string line = "  " + pad(row.left, left_width);
     for (size_t i = 0; i < row.parts.size(); ++i) {
@@ -82,6 +87,8 @@ class TextRenderer {
   void forward();
   void backward();
   Row backward_row(NodeId node) const;
+  std::string term(std::string child_bar, ExprId local,
+                   const PrintOptions& options) const;
   void unused();
   void gradients();
 
@@ -133,6 +140,20 @@ void TextRenderer::forward() {
   out_.print("\n");
 }
 
+// One message of a backward step: a child's bar times the local derivative.
+std::string TextRenderer::term(std::string child_bar, ExprId local,
+                               const PrintOptions& options) const {
+  const ExprPool& pool = graph_.program.exprs;
+  if (pool.is_number(local, 1))
+    return child_bar;
+  // A local derivative 1/u multiplies as c̅/u, not c̅·1/u: the same product
+  // without the factor 1. Printed, 1/u is "1" followed by "/u".
+  const ExprNode& node = pool[local];
+  if (node.kind == ExprKind::Divide && pool.is_number(node.a, 1))
+    return child_bar + print(graph_, local, options).substr(1);
+  return child_bar + times() + print_factor(graph_, local, options);
+}
+
 Row TextRenderer::backward_row(NodeId node) const {
   Row row{bar(node), {}};
   if (node == trace_.output) {
@@ -150,21 +171,15 @@ Row TextRenderer::backward_row(NodeId node) const {
       continue;
     ExprId local = model_.locals.by_parent[edge];
     ExprId alternative = model_.locals.by_result[edge];
-    auto term = [&](ExprId id, const PrintOptions& options,
-                    std::string child_bar) {
-      if (graph_.program.exprs.is_number(id, 1))
-        return child_bar;
-      return child_bar + times() + print_factor(graph_, id, options);
-    };
     std::string child_bar_value = value(trace_.bars[child]);
     if (trace_.bars[child] < 0 && !substituted.empty()) {
       child_bar_value = "(" + child_bar_value + ")";
     }
-    symbolic.push_back(term(local, symbols(), bar(child)));
+    symbolic.push_back(term(bar(child), local, symbols()));
     ExprId shown = alternative == kNoExpr ? local : alternative;
     any_by_result |= alternative != kNoExpr;
-    by_result.push_back(term(shown, symbols(), bar(child)));
-    substituted.push_back(term(shown, numbers(), child_bar_value));
+    by_result.push_back(term(bar(child), shown, symbols()));
+    substituted.push_back(term(child_bar_value, shown, numbers()));
     double contribution = trace_.bars[child] * trace_.local_values[edge];
     std::string spelled = value(contribution);
     if (contribution < 0 && !contributions.empty()) {

@@ -227,8 +227,7 @@ bool ExprPrinter::starts_with_minus(ExprId id) const {
     case ExprKind::Multiply:
     case ExprKind::Divide:
       return starts_with_minus(node.a);
-    case ExprKind::Power:
-      return level_of(node.a) == kSign;
+    case ExprKind::Power:  // a signed base is always in parentheses
     case ExprKind::Call:
       return false;
   }
@@ -266,8 +265,8 @@ std::string ExprPrinter::print_bare(ExprId id) {
         return spell_number(value_of_name(options_, node.a));
       }
       return spell_name(graph_.name(node.a), style());
-    case ExprKind::Negate:
-      return std::string(minus) + print(node.a, kProduct);
+    case ExprKind::Negate:  // −(−2), never −−2
+      return std::string(minus) + print_operand(node.a, kProduct);
     case ExprKind::Add:
       return print(node.a, kSum) + " + " + print_operand(node.b, kSum);
     case ExprKind::Subtract:
