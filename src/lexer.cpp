@@ -3,6 +3,9 @@
 #include "backprop/lexer.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string>
 
 #include "backprop/diagnostic.hpp"
 
@@ -29,24 +32,48 @@ struct Lookalike {
 };
 
 constexpr Lookalike kLookalikes[] = {
-    {"\u00b7", "*"},     {"\u00d7", "*"},      {"\u22c5", "*"},
-    {"\u2212", "-"},     {"\u2013", "-"},      {"\u00f7", "/"},
-    {"\u03c3", "sigma"}, {"\u03bb", "lambda"}, {"\u03b1", "alpha"},
-    {"\u03b2", "beta"},  {"\u03b7", "eta"},    {"\u03b8", "theta"},
-    {"\u00b2", "^2"},    {"\u00b3", "^3"},
+    {"\u00b7", "*"},      {"\u00d7", "*"},
+    {"\u22c5", "*"},      {"\u2217", "*"},
+    {"\u2212", "-"},      {"\u2013", "-"},
+    {"\u2014", "-"},      {"\u2010", "-"},
+    {"\u00f7", "/"},      {"\u00b2", "^2"},
+    {"\u00b3", "^3"},     {"[", "("},
+    {"]", ")"},           {"{", "("},
+    {"}", ")"},           {"\u03b1", "alpha"},
+    {"\u03b2", "beta"},   {"\u03b3", "gamma"},
+    {"\u03b4", "delta"},  {"\u03b5", "epsilon"},
+    {"\u03b7", "eta"},    {"\u03b8", "theta"},
+    {"\u03bb", "lambda"}, {"\u03bc", "mu"},
+    {"\u03c0", "pi"},     {"\u03c1", "rho"},
+    {"\u03c3", "sigma"},  {"\u03c4", "tau"},
+    {"\u03c6", "phi"},    {"\u03c9", "omega"},
 };
 
-// The length of the UTF-8 sequence starting with `lead`, or 0 if invalid.
-uint32_t utf8_length(unsigned char lead) {
-  if (lead < 0x80)
-    return 1;
-  if (lead >= 0xC2 && lead <= 0xDF)
-    return 2;
-  if (lead >= 0xE0 && lead <= 0xEF)
-    return 3;
-  if (lead >= 0xF0 && lead <= 0xF4)
-    return 4;
-  return 0;
+// Characters that look like a space, or like nothing: what they are, and
+// what to do about them.
+struct Invisible {
+  char32_t code_point;
+  std::string_view name;
+  std::string_view advice;
+};
+
+constexpr std::string_view kSpace = "write an ordinary space";
+constexpr std::string_view kDelete = "delete it";
+
+constexpr Invisible kInvisibles[] = {
+    {0x00A0, "no-break space", kSpace},
+    {0x2002, "en space", kSpace},
+    {0x2003, "em space", kSpace},
+    {0x2009, "thin space", kSpace},
+    {0x200B, "zero-width space", kDelete},
+    {0x202F, "narrow no-break space", kSpace},
+    {0x3000, "ideographic space", kSpace},
+    {0xFEFF, "zero-width no-break space", kDelete},
+};
+
+// Whether a text starts with the byte order mark of UTF-16.
+bool is_utf16(std::string_view text) {
+  return text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF");
 }
 
 }  // namespace
@@ -183,7 +210,7 @@ Token Lexer::lex_number(uint32_t begin) {
     std::string hint =
         is_name_start(rest.front())
             ? fmt::format("; write '{}*{}' for a product", number, rest)
-            : "";
+            : "; a number has one '.' at most";
     throw Failure(Diagnostic::error(
         {begin, stop}, fmt::format("malformed number '{}'{}",
                                    text_.substr(begin, stop - begin), hint)));
@@ -192,13 +219,28 @@ Token Lexer::lex_number(uint32_t begin) {
   Token token{TokenKind::Number, {begin, end}};
   const char* first = text_.data() + begin;
   auto [ptr, error] = std::from_chars(first, text_.data() + end, token.number);
-  if (error == std::errc::result_out_of_range) {
-    throw Failure(Diagnostic::error(
-        {begin, end}, fmt::format("number '{}' is out of the range of a double",
-                                  text_.substr(begin, end - begin))));
-  }
+  if (error == std::errc::result_out_of_range)
+    out_of_range(begin, end);
   position_ = end;
   return token;
+}
+
+void Lexer::out_of_range(uint32_t begin, uint32_t end) {
+  std::string_view number = text_.substr(begin, end - begin);
+  // strtod tells the two ways apart: infinity when too large, and a tiny
+  // value or zero when too small.
+  bool too_large =
+      std::isinf(std::strtod(std::string(number).c_str(), nullptr));
+  std::string message =
+      too_large ? fmt::format(
+                      "number '{}' is too large for a double (the largest "
+                      "is about 1.8e308)",
+                      number)
+                : fmt::format(
+                      "number '{}' is too small for a double (the smallest "
+                      "is about 4.9e-324); write 0 if zero is meant",
+                      number);
+  throw Failure(Diagnostic::error({begin, end}, message));
 }
 
 Token Lexer::lex_name(uint32_t begin) {
@@ -210,28 +252,43 @@ Token Lexer::lex_name(uint32_t begin) {
 }
 
 void Lexer::stray_character(uint32_t begin) {
-  auto lead = static_cast<unsigned char>(text_[begin]);
-  uint32_t length = utf8_length(lead);
-  bool valid = length > 0 && begin + length <= text_.size();
-  for (uint32_t i = 1; valid && i < length; ++i) {
-    valid = (static_cast<unsigned char>(text_[begin + i]) & 0xC0) == 0x80;
-  }
-  if (!valid) {
+  uint32_t length = utf8_length(text_, begin);
+  if (length == 0) {
+    if (begin == 0 && is_utf16(text_)) {
+      throw Failure(Diagnostic::error(
+          {0, 2}, "the file is encoded as UTF-16; save it as UTF-8"));
+    }
+    auto byte = static_cast<unsigned char>(text_[begin]);
     throw Failure(Diagnostic::error(
         {begin, begin + 1},
-        fmt::format("stray byte 0x{:02x}, which is not valid UTF-8", lead)));
+        fmt::format("stray byte 0x{:02X}, which is not valid UTF-8; save the "
+                    "file as UTF-8",
+                    byte)));
   }
-  std::string_view character = text_.substr(begin, length);
-  std::string message = fmt::format("stray character '{}'", character);
-  if (lead < 0x20 || lead == 0x7f) {
-    message = fmt::format("stray control character 0x{:02x}", lead);
-  }
-  for (const Lookalike& lookalike : kLookalikes) {
-    if (lookalike.character == character) {
-      message += fmt::format("; did you mean '{}'?", lookalike.meant);
+  throw Failure(
+      Diagnostic::error({begin, begin + length}, stray_message(begin, length)));
+}
+
+std::string Lexer::stray_message(uint32_t begin, uint32_t length) const {
+  auto code_point = static_cast<uint32_t>(utf8_code_point(text_, begin));
+  if (code_point < 0x20 || (code_point >= 0x7F && code_point < 0xA0))
+    return fmt::format("stray control character U+{:04X}", code_point);
+  for (const Invisible& invisible : kInvisibles) {
+    if (invisible.code_point == code_point) {
+      return fmt::format("stray {} (U+{:04X}); {}", invisible.name, code_point,
+                         invisible.advice);
     }
   }
-  throw Failure(Diagnostic::error({begin, begin + length}, message));
+  std::string_view character = text_.substr(begin, length);
+  std::string message = length == 1
+                            ? fmt::format("stray character '{}'", character)
+                            : fmt::format("stray character '{}' (U+{:04X})",
+                                          character, code_point);
+  for (const Lookalike& lookalike : kLookalikes) {
+    if (lookalike.character == character)
+      message += fmt::format("; did you mean '{}'?", lookalike.meant);
+  }
+  return message;
 }
 
 }  // namespace backprop

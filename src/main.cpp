@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -47,19 +48,123 @@ struct Options {
   bool answer_key = false;
 };
 
+// A number as a whole string, with an optional '+' (which from_chars
+// refuses); nullopt when malformed.
+std::optional<double> parse_number(std::string_view text) {
+  if (text.starts_with('+') && text.size() > 1 && text[1] != '-')
+    text.remove_prefix(1);
+  double number = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, error] = std::from_chars(text.data(), end, number);
+  if (text.empty() || error != std::errc() || ptr != end)
+    return std::nullopt;
+  return number;
+}
+
 // Parses `name=value`; nullopt when malformed.
 std::optional<std::pair<std::string, double>> parse_set(
     const std::string& text) {
   size_t equals = text.find('=');
   if (equals == std::string::npos || equals == 0)
     return std::nullopt;
-  std::string value = text.substr(equals + 1);
-  double number = 0;
-  const char* end = value.data() + value.size();
-  auto [ptr, error] = std::from_chars(value.data(), end, number);
-  if (error != std::errc() || ptr != end || value.empty())
+  std::optional<double> number = parse_number(text.substr(equals + 1));
+  if (!number)
     return std::nullopt;
-  return std::make_pair(text.substr(0, equals), number);
+  return std::make_pair(text.substr(0, equals), *number);
+}
+
+// The validators' messages, which CLI11 puts after "--option: ".
+std::string check_set(const std::string& text) {
+  size_t equals = text.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    return fmt::format("expected NAME=VALUE, as in 'x=1.5', but found '{}'",
+                       text);
+  }
+  if (!parse_set(text)) {
+    return fmt::format("'{}' in '{}' is not a number", text.substr(equals + 1),
+                       text);
+  }
+  return "";
+}
+
+std::string check_format(const std::string& text) {
+  if (text == "text" || text == "json")
+    return "";
+  return fmt::format("expected 'text' or 'json' but found '{}'", text);
+}
+
+std::string check_precision(const std::string& text) {
+  int digits = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, error] = std::from_chars(text.data(), end, digits);
+  if (error == std::errc() && ptr == end && digits >= 1 && digits <= 17)
+    return "";
+  return fmt::format("expected a number of digits from 1 to 17 but found '{}'",
+                     text);
+}
+
+std::string check_tolerance(const std::string& text) {
+  std::optional<double> tolerance = parse_number(text);
+  if (tolerance && *tolerance > 0 && std::isfinite(*tolerance))
+    return "";
+  return fmt::format("expected a positive number but found '{}'", text);
+}
+
+// The first argument that CLI11 left over, preferring one that looks like
+// an option.
+std::string left_over(const CLI::App& app) {
+  std::vector<std::string> arguments = app.remaining();
+  for (const std::string& argument : arguments) {
+    if (argument.size() > 1 && argument.starts_with('-'))
+      return argument;
+  }
+  return arguments.empty() ? "" : arguments.front();
+}
+
+// "; did you mean '--format'?" for '--formt', or nothing.
+std::string option_hint(const CLI::App& app, const std::string& argument) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& name : option->get_lnames())
+      names.push_back("--" + name);
+  }
+  std::vector<std::string_view> views(names.begin(), names.end());
+  std::vector<std::string> close = backprop::nearest_names(argument, views);
+  return close.empty() ? "" : fmt::format("; did you mean '{}'?", close[0]);
+}
+
+// What was wrong with the command line, in this tool's words.
+std::string command_line_message(const CLI::App& app, const CLI::Error& error) {
+  if (dynamic_cast<const CLI::RequiredError*>(&error)) {
+    return "no model file given; name one, or '-' to read standard input";
+  }
+  if (dynamic_cast<const CLI::ExtrasError*>(&error)) {
+    std::string argument = left_over(app);
+    if (!argument.starts_with('-') || argument == "-") {
+      return fmt::format("unexpected argument '{}'; give one model file",
+                         argument);
+    }
+    return fmt::format("unknown option '{}'{}", argument,
+                       option_hint(app, argument));
+  }
+  std::string message = error.what();
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error)) {
+    std::string option = message.substr(0, message.find(':'));
+    return fmt::format("option '{}' needs a value", option);
+  }
+  return message;
+}
+
+void print_command_line_error(const CLI::App& app, const CLI::Error& error) {
+  backprop::Diagnostic diagnostic{backprop::Severity::Error,
+                                  std::nullopt,
+                                  command_line_message(app, error),
+                                  {}};
+  diagnostic.with_note({backprop::Severity::Note,
+                        std::nullopt,
+                        "'backprop-trace --help' lists the options",
+                        {}});
+  std::cerr << backprop::render(diagnostic, nullptr);
 }
 
 void print_diagnostics(const backprop::Failure& failure,
@@ -153,28 +258,27 @@ int main(int argc, char** argv) {
   Options options;
   CLI::App app{
       "Traces backpropagation through a model written as expressions: the\n"
-      "forward values, then every backward message in bar notation."};
+      "forward values, then every backward message in bar notation.",
+      "backprop-trace"};
   app.footer(kFooter);
   app.set_version_flag("--version",
                        std::string("backprop-trace ") + BACKPROP_VERSION);
   app.add_option("file", options.file, "The model; - reads standard input")
       ->required();
   app.add_option("--format", options.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->type_name("FORMAT")
+      ->check(CLI::Validator(check_format, "{text,json}"))
       ->capture_default_str();
   app.add_flag("--ascii", options.ascii,
                "Plain ASCII instead of Unicode (wbar for the bar of w)");
   app.add_option("--precision", options.precision,
                  "Significant digits of the numbers in the text trace")
-      ->check(CLI::Range(1, 17))
+      ->check(CLI::Validator(check_precision, "1 to 17"))
       ->capture_default_str();
   app.add_option("--set", options.sets,
                  "Give a leaf a value, overriding the file (repeatable)")
       ->type_name("NAME=VALUE")
-      ->check([](const std::string& text) {
-        return parse_set(text) ? std::string()
-                               : "expected NAME=VALUE, as in --set x=1.5";
-      });
+      ->check(check_set);
   app.add_option("--output", options.output,
                  "The node to differentiate (default: the last statement)")
       ->type_name("NAME");
@@ -184,7 +288,7 @@ int main(int argc, char** argv) {
   app.add_flag("--check", options.check,
                "Check every leaf's gradient by central finite differences");
   app.add_option("--tol", options.tolerance, "Tolerance of --check")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Validator(check_tolerance, "positive"))
       ->capture_default_str();
   app.add_flag("--answer-key", options.answer_key,
                "Only the values and gradients, without the step-by-step "
@@ -193,8 +297,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    int code = app.exit(error);
-    return code == 0 ? kSuccess : kBadCommandLine;
+    if (error.get_exit_code() == 0)
+      return app.exit(error);  // --help or --version
+    print_command_line_error(app, error);
+    return kBadCommandLine;
   }
   return run(options);
 }

@@ -21,7 +21,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   int descriptor = mkstemp(name.data());
   if (descriptor < 0) {
     throw Failure(
-        fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+        fmt::format("cannot write '{}': {}", path_, describe_errno(errno)));
   }
   temporary_ = name.data();
   // mkstemp makes the file private; give it the usual permissions.
@@ -30,10 +30,11 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   fchmod(descriptor, 0666 & ~mask);
   stream_ = fdopen(descriptor, "wb");
   if (stream_ == nullptr) {
+    int error = errno;  // before close() and unlink() can change it
     close(descriptor);
     unlink(temporary_.c_str());
     throw Failure(
-        fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+        fmt::format("cannot write '{}': {}", path_, describe_errno(error)));
   }
 }
 
@@ -52,13 +53,13 @@ void AtomicFile::commit() {
   if (!written || !closed) {
     unlink(temporary_.c_str());
     throw Failure(fmt::format("cannot write '{}': {}", path_,
-                              std::strerror(written ? errno : error)));
+                              describe_errno(written ? errno : error)));
   }
   if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
     int rename_error = errno;
     unlink(temporary_.c_str());
     throw Failure(fmt::format("cannot write '{}': {}", path_,
-                              std::strerror(rename_error)));
+                              describe_errno(rename_error)));
   }
 }
 

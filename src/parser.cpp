@@ -2,6 +2,7 @@
 #include "backprop/parser.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "backprop/diagnostic.hpp"
 #include "backprop/lexer.hpp"
@@ -29,7 +30,11 @@ class Parser {
     return program_.source->text().substr(span.begin, span.end - span.begin);
   }
 
-  void advance() { token_ = lexer_.next(); }
+  void advance() {
+    if (!at(TokenKind::Newline))
+      previous_ = token_;
+    token_ = lexer_.next();
+  }
   void skip_line_breaks();
   bool at(TokenKind kind) const { return token_.kind == kind; }
   bool at_statement_end() const {
@@ -46,17 +51,30 @@ class Parser {
   Parsed parse_call(Span name, uint32_t depth);
 
   Parsed combine(ExprKind kind, Parsed a, Parsed b, uint32_t offset);
-  void check_depth(uint32_t depth, uint32_t height) const;
+  void check_depth(uint32_t depth, uint32_t height, Span where) const;
+  Span here() const;
+  bool next_is(TokenKind kind) const;
+  std::string found() const;
   [[noreturn]] void fail_unexpected(std::string_view expected) const;
+  [[noreturn]] void fail_missing_operand() const;
+  [[noreturn]] void fail_statement_end() const;
+  [[noreturn]] void fail_unclosed(std::string_view expected, Span open) const;
+  [[noreturn]] void fail_no_statements() const;
 
   Program& program_;
   Lexer lexer_;
   Token token_;
+  Token previous_;  // the last token before token_ that is not a line break
   uint32_t open_parens_ = 0;  // line breaks continue a statement inside
   bool references_name_ = false;
+  // The operator (or '=') after which a line break did not end the current
+  // statement, if one did not.
+  std::optional<Token> continued_after_;
 };
 
 void Parser::skip_line_breaks() {
+  if (at(TokenKind::Newline) && open_parens_ == 0)
+    continued_after_ = previous_;
   while (at(TokenKind::Newline))
     advance();
 }
@@ -70,18 +88,18 @@ void Parser::parse_program() {
       break;
     parse_statement();
   }
-  if (program_.statements.empty()) {
-    auto end = static_cast<uint32_t>(program_.source->text().size());
-    throw Failure(Diagnostic::error(
-        {end, end}, "no statements: write one such as 'y = x^2'"));
-  }
+  if (program_.statements.empty())
+    fail_no_statements();
 }
 
 // statement := NAME '=' sum
 void Parser::parse_statement() {
-  if (!at(TokenKind::Name)) {
-    fail_unexpected("a name to start a statement, as in 'y = 2*x'");
+  continued_after_.reset();
+  if (at(TokenKind::Equals)) {
+    throw Failure(Diagnostic::error(token_.span, "expected a name before '='"));
   }
+  if (!at(TokenKind::Name))
+    fail_unexpected("a name to start a statement");
   Span name = token_.span;
   if (find_function(text(name))) {
     throw Failure(Diagnostic::error(
@@ -99,9 +117,8 @@ void Parser::parse_statement() {
   references_name_ = false;
   auto first = static_cast<ExprId>(program_.exprs.size());
   Parsed value = parse_sum(0);
-  if (!at_statement_end()) {
-    fail_unexpected("an operator or the end of the statement");
-  }
+  if (!at_statement_end())
+    fail_statement_end();
   program_.statements.push_back(
       {text(name), name, value.id, first, !references_name_});
 }
@@ -133,6 +150,13 @@ Parsed Parser::parse_product(uint32_t depth) {
     ExprKind kind = at(TokenKind::Star) ? ExprKind::Multiply : ExprKind::Divide;
     uint32_t offset = token_.span.begin;
     advance();
+    bool double_star = kind == ExprKind::Multiply && at(TokenKind::Star) &&
+                       token_.span.begin == offset + 1;
+    if (double_star) {
+      throw Failure(
+          Diagnostic::error({offset, token_.span.end},
+                            "'**' is not an operator; write '^' for a power"));
+    }
     skip_line_breaks();
     left = combine(kind, left, parse_unary(depth), offset);
   }
@@ -144,16 +168,16 @@ Parsed Parser::parse_unary(uint32_t depth) {
     return parse_power(depth);
   }
   bool negate = at(TokenKind::Minus);
-  uint32_t offset = token_.span.begin;
-  check_depth(depth + 1, 0);
+  Span sign = token_.span;
+  check_depth(depth + 1, 0, sign);
   advance();
   skip_line_breaks();
   Parsed operand = parse_unary(depth + 1);
   if (!negate)
     return operand;
-  check_depth(0, operand.height + 1);
+  check_depth(0, operand.height + 1, sign);
   ExprId id =
-      program_.exprs.make(ExprKind::Negate, operand.id, kNoExpr, offset);
+      program_.exprs.make(ExprKind::Negate, operand.id, kNoExpr, sign.begin);
   return {id, operand.height + 1};
 }
 
@@ -166,7 +190,7 @@ Parsed Parser::parse_power(uint32_t depth) {
   if (!at(TokenKind::Caret))
     return base;
   uint32_t offset = token_.span.begin;
-  check_depth(depth + 1, 0);
+  check_depth(depth + 1, 0, token_.span);
   advance();
   skip_line_breaks();
   Parsed exponent = parse_unary(depth + 1);
@@ -194,28 +218,19 @@ Parsed Parser::parse_primary(uint32_t depth) {
       return {program_.exprs.make_name(token.span.begin, token.span.begin), 1};
     }
     case TokenKind::LeftParen: {
-      check_depth(depth + 1, 0);
+      check_depth(depth + 1, 0, token.span);
       advance();
       ++open_parens_;
       skip_line_breaks();
       Parsed inner = parse_sum(depth + 1);
-      if (!at(TokenKind::RightParen)) {
-        Diagnostic error = Diagnostic::error(
-            token_.span, fmt::format("expected ')' to close the '(' but found "
-                                     "{}",
-                                     describe(token_.kind)));
-        error.with_note(Diagnostic::note(token.span, "the '(' opened here"));
-        throw Failure(error);
-      }
+      if (!at(TokenKind::RightParen))
+        fail_unclosed("')'", token.span);
       --open_parens_;
       advance();
       return inner;
     }
-    case TokenKind::RightParen:
-      throw Failure(
-          Diagnostic::error(token.span, "unmatched ')': no '(' is open here"));
     default:
-      fail_unexpected("an expression");
+      fail_missing_operand();
   }
 }
 
@@ -234,7 +249,7 @@ Parsed Parser::parse_call(Span name, uint32_t depth) {
         name, fmt::format("unknown function '{}'{}", spelled, hint)));
   }
   Token open = token_;
-  check_depth(depth + 1, 0);
+  check_depth(depth + 1, 0, open.span);
   advance();
   ++open_parens_;
   skip_line_breaks();
@@ -249,12 +264,8 @@ Parsed Parser::parse_call(Span name, uint32_t depth) {
     }
   }
   if (!at(TokenKind::RightParen)) {
-    Diagnostic error = Diagnostic::error(
-        token_.span,
-        fmt::format("expected ',' or ')' in the call of '{}' but found {}",
-                    spelled, describe(token_.kind)));
-    error.with_note(Diagnostic::note(open.span, "the '(' opened here"));
-    throw Failure(error);
+    fail_unclosed(fmt::format("',' or ')' in the call of '{}'", spelled),
+                  open.span);
   }
   Span call{name.begin, token_.span.end};
   --open_parens_;
@@ -272,7 +283,7 @@ Parsed Parser::parse_call(Span name, uint32_t depth) {
   for (const Parsed& argument : arguments) {
     height = std::max(height, argument.height);
   }
-  check_depth(0, height + 1);
+  check_depth(0, height + 1, name);
   ExprId second = arguments.size() > 1 ? arguments[1].id : kNoExpr;
   ExprId id =
       program_.exprs.make_call(*function, arguments[0].id, second, name.begin);
@@ -281,34 +292,114 @@ Parsed Parser::parse_call(Span name, uint32_t depth) {
 
 Parsed Parser::combine(ExprKind kind, Parsed a, Parsed b, uint32_t offset) {
   uint32_t height = std::max(a.height, b.height) + 1;
-  check_depth(0, height);
+  check_depth(0, height, {offset, offset + 1});
   return {program_.exprs.make(kind, a.id, b.id, offset), height};
 }
 
-void Parser::check_depth(uint32_t depth, uint32_t height) const {
+void Parser::check_depth(uint32_t depth, uint32_t height, Span where) const {
   if (depth > kMaxNestingDepth) {
     throw Failure(Diagnostic::error(
-        token_.span,
+        where,
         fmt::format("expression nested too deeply (more than {} levels); "
                     "split it into several statements",
                     kMaxNestingDepth)));
   }
   if (height > kMaxTreeHeight) {
     throw Failure(Diagnostic::error(
-        token_.span,
-        fmt::format("expression too long (more than {} operations in a "
-                    "row); split it into several statements",
-                    kMaxTreeHeight)));
+        where, fmt::format("expression too long (more than {} operations in a "
+                           "row); split it into several statements",
+                           kMaxTreeHeight)));
   }
 }
 
+// Where an error about the current token points: at the token, or, when it
+// is a line break or the end of the file, just after the token before it.
+Span Parser::here() const {
+  if (at(TokenKind::Newline) || at(TokenKind::End))
+    return {previous_.span.end, previous_.span.end};
+  return token_.span;
+}
+
+// The current token as a message names it: "')'", "a name 'z'".
+std::string Parser::found() const {
+  std::string found(describe(token_.kind));
+  if (at(TokenKind::Name) || at(TokenKind::Number))
+    found += fmt::format(" '{}'", text(token_.span));
+  return found;
+}
+
 void Parser::fail_unexpected(std::string_view expected) const {
-  std::string found = std::string(describe(token_.kind));
-  if (at(TokenKind::Name) || at(TokenKind::Number)) {
-    found = fmt::format("{} '{}'", found, text(token_.span));
-  }
   throw Failure(Diagnostic::error(
-      token_.span, fmt::format("expected {} but found {}", expected, found)));
+      here(), fmt::format("expected {} but found {}", expected, found())));
+}
+
+// Where an operand belongs, something else; says after what it belongs.
+void Parser::fail_missing_operand() const {
+  if (at(TokenKind::RightParen) && open_parens_ == 0)
+    fail_statement_end();
+  switch (previous_.kind) {
+    case TokenKind::Plus:
+    case TokenKind::Minus:
+    case TokenKind::Star:
+    case TokenKind::Slash:
+    case TokenKind::Caret:
+    case TokenKind::LeftParen:
+    case TokenKind::Comma:
+    case TokenKind::Equals:
+      fail_unexpected(
+          fmt::format("an expression after {}", describe(previous_.kind)));
+    default:
+      fail_unexpected("an expression");
+  }
+}
+
+// Whether the token after the current one is of `kind`.
+bool Parser::next_is(TokenKind kind) const {
+  Lexer ahead = lexer_;
+  try {
+    return ahead.next().kind == kind;
+  } catch (const Failure&) {
+    return false;  // the error shows when the parser gets there
+  }
+}
+
+// After a whole right side, something other than the end of the statement.
+void Parser::fail_statement_end() const {
+  if (at(TokenKind::RightParen)) {
+    throw Failure(
+        Diagnostic::error(token_.span, "unmatched ')': no '(' is open here"));
+  }
+  std::string message = fmt::format(
+      "expected an operator or the end of the statement but found {}", found());
+  if (at(TokenKind::LeftParen))
+    message += "; write '*' for a product";
+  if (at(TokenKind::Name) && next_is(TokenKind::Equals))
+    message += "; separate statements with ';' or a line break";
+  Diagnostic error = Diagnostic::error(here(), message);
+  if (at(TokenKind::Equals) && continued_after_) {
+    error.with_note(Diagnostic::note(
+        continued_after_->span,
+        fmt::format("the line break after this {} does not end the statement",
+                    describe(continued_after_->kind))));
+  }
+  throw Failure(error);
+}
+
+void Parser::fail_unclosed(std::string_view expected, Span open) const {
+  Diagnostic error = Diagnostic::error(
+      here(), fmt::format("expected {} but found {}", expected, found()));
+  error.with_note(Diagnostic::note(open, "to match this '('"));
+  throw Failure(error);
+}
+
+// Points after the file's last line that is not empty.
+void Parser::fail_no_statements() const {
+  std::string_view text = program_.source->text();
+  auto end = static_cast<uint32_t>(text.size());
+  while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r'))
+    --end;
+  throw Failure(Diagnostic::error(
+      {end, end}, "the file has no statements; write one such as 'y = x^2'"));
 }
 
 }  // namespace

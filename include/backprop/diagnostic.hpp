@@ -37,9 +37,13 @@ struct Diagnostic {
 ///         y = w*q + b
 ///               ^
 ///
-/// A diagnostic without a span starts with "backprop-trace:" instead of a
-/// place. Tabs are expanded before the caret is placed, and a long line is
-/// shown as a window around the caret with "..." at each cut.
+/// then its notes the same way. An error or warning without a span starts
+/// with "backprop-trace:" instead of a place; a note without a span starts
+/// with the source's path, since it speaks of the file. Tabs are expanded
+/// before the caret is placed; a control character shows as <U+0001> and a
+/// byte that is not UTF-8 as <FF>; a line wider than 76 columns is shown as
+/// a window around the caret with "..." at each cut; an empty line is not
+/// quoted.
 std::string render(const Diagnostic& diagnostic, const SourceFile* source);
 
 /// The error that a pipeline stage throws when the input is wrong. It carries
@@ -57,8 +61,11 @@ class Failure : public std::exception {
   std::vector<Diagnostic> diagnostics_;
 };
 
-/// The names closest to `name` by edit distance, best first, among
-/// `candidates`; at most `limit` of them, and only reasonably close ones.
+/// The names closest to `name` by edit distance (a swap of two neighbours
+/// is one edit, and a name that differs only in case is closest), best
+/// first, among `candidates`; at most `limit` of them, and only reasonably
+/// close ones: at most a third of the longer name edited, and never every
+/// character, so 'q' does not suggest 'x'.
 std::vector<std::string> nearest_names(
     std::string_view name, const std::vector<std::string_view>& candidates,
     size_t limit = 1);
@@ -66,5 +73,9 @@ std::vector<std::string> nearest_names(
 /// "'a', 'b' and 'c'", or the first `limit` names and "and N more".
 std::string quoted_list(const std::vector<std::string_view>& names,
                         size_t limit = 12);
+
+/// The text of an errno value as a message goes on: "no such file or
+/// directory".
+std::string describe_errno(int error_number);
 
 }  // namespace backprop

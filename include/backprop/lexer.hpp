@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "backprop/source.hpp"
@@ -40,14 +41,18 @@ class Lexer {
  public:
   explicit Lexer(const SourceFile& source) : text_(source.text()) {}
 
-  /// The next token. Throws Failure on a character that starts no token,
-  /// on a malformed number and on a number too large for a double.
+  /// The next token. Throws Failure on a character that starts no token
+  /// (saying what was meant when it can), on bytes that are not UTF-8, on a
+  /// malformed number (`1.2.3`, `2x`) and on a number too large or too
+  /// small for a double.
   Token next();
 
  private:
   Token lex_number(uint32_t begin);
   Token lex_name(uint32_t begin);
+  [[noreturn]] void out_of_range(uint32_t begin, uint32_t end);
   [[noreturn]] void stray_character(uint32_t begin);
+  std::string stray_message(uint32_t begin, uint32_t length) const;
 
   std::string_view text_;
   uint32_t position_ = 0;
