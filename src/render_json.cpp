@@ -3,6 +3,7 @@
 #include "backprop/render_json.hpp"
 
 #include <cmath>
+
 #include "backprop/spelling.hpp"
 
 namespace backprop {
@@ -10,26 +11,36 @@ namespace {
 
 // A JSON number that reads back to the same double, or a string for the
 // values JSON cannot hold.
+void append_number(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "\"NaN\"";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}", value);
+  }
+}
+
 std::string number(double value) {
-  if (std::isnan(value))
-    return "\"NaN\"";
-  if (std::isinf(value))
-    return value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-  return fmt::format("{}", value);
+  std::string out;
+  append_number(out, value);
+  return out;
 }
 
 // The length of a valid UTF-8 sequence at the start of `text`, or 0.
 size_t utf8_sequence(std::string_view text) {
   auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
   unsigned char lead = byte(0);
-  size_t length = lead < 0x80                   ? 1
+  size_t length = lead < 0x80                    ? 1
                   : lead >= 0xC2 && lead <= 0xDF ? 2
                   : lead >= 0xE0 && lead <= 0xEF ? 3
                   : lead >= 0xF0 && lead <= 0xF4 ? 4
                                                  : 0;
-  if (length == 0 || length > text.size()) return 0;
+  if (length == 0 || length > text.size())
+    return 0;
   for (size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
+    if ((byte(i) & 0xC0) != 0x80)
+      return 0;
   }
   return length;
 }
@@ -57,6 +68,8 @@ std::string string(std::string_view text) {
   return out + "\"";
 }
 
+// Each step is built in one reused string and then handed to the sink:
+// the trace of a million statements streams through a few kilobytes.
 class JsonRenderer {
  public:
   JsonRenderer(const Trace& trace, const JsonOptions& options, Sink& out)
@@ -69,18 +82,40 @@ class JsonRenderer {
   void render();
 
  private:
-  std::string name(NodeId node) const { return string(graph_.name(node)); }
-  std::string ascii(ExprId id) const {
-    return string(print(graph_, id, {Style::Ascii, {}, 0}));
+  // Names are identifiers, so they need no escaping.
+  void name(NodeId node) {
+    line_ += '"';
+    line_ += graph_.name(node);
+    line_ += '"';
+  }
+  void key(std::string_view key) {
+    line_ += '"';
+    line_ += key;
+    line_ += "\": ";
+  }
+  void expression(ExprId id, const PrintOptions& options) {
+    line_ += '"';
+    append_expr(line_, graph_, id, options);
+    line_ += '"';
+  }
+  void flush() {
+    out_.write(line_);
+    line_.clear();
   }
 
   void header();
-  void order();
-  void values();
-  void gradients();
-  void forward();
-  void backward();
+  void names(std::string_view key, bool (JsonRenderer::*keep)(NodeId) const,
+             bool in_order);
+  bool is_any(NodeId) const { return true; }
+  bool is_leaf(NodeId node) const { return graph_.statement(node).is_leaf; }
+  bool is_unused(NodeId node) const { return !trace_.has_bar(node); }
+  bool has_bar(NodeId node) const { return trace_.has_bar(node); }
+  void numbers(std::string_view key, const std::vector<double>& values,
+               bool (JsonRenderer::*keep)(NodeId) const, bool reversed);
+  void forward_step(NodeId node);
   void backward_step(NodeId node);
+  void steps(std::string_view key, bool reversed,
+             void (JsonRenderer::*step)(NodeId));
   void warnings();
   void checks();
 
@@ -89,16 +124,21 @@ class JsonRenderer {
   const Model& model_;
   const JsonOptions& options_;
   Sink& out_;
+  std::string line_;
+  std::string message_;
 };
 
 void JsonRenderer::render() {
   header();
-  order();
-  values();
-  gradients();
+  names("order", &JsonRenderer::is_any, true);
+  names("leaves", &JsonRenderer::is_leaf, false);
+  names("unused", &JsonRenderer::is_unused, true);
+  numbers("values", trace_.values, &JsonRenderer::is_any, false);
+  out_.write(",\n");
+  numbers("gradients", trace_.bars, &JsonRenderer::has_bar, true);
   if (!options_.answer_key) {
-    forward();
-    backward();
+    steps("forward", false, &JsonRenderer::forward_step);
+    steps("backward", true, &JsonRenderer::backward_step);
   }
   warnings();
   if (options_.checks)
@@ -107,120 +147,142 @@ void JsonRenderer::render() {
 }
 
 void JsonRenderer::header() {
-  out_.print("{{\n  \"schema\": {},\n  \"file\": {},\n  \"output\": {},\n",
-             string(kJsonSchema), string(graph_.source().path()),
-             name(trace_.output));
-  out_.print("  \"output_value\": {},\n", number(trace_.values[trace_.output]));
+  out_.print("{{\n  \"schema\": {},\n  \"file\": {},\n  \"output\": ",
+             string(kJsonSchema), string(graph_.source().path()));
+  name(trace_.output);
+  line_ += ",\n  \"output_value\": ";
+  append_number(line_, trace_.values[trace_.output]);
+  line_ += ",\n";
+  flush();
 }
 
-void JsonRenderer::order() {
-  out_.write("  \"order\": [");
-  for (size_t i = 0; i < model_.order.size(); ++i) {
-    out_.print("{}{}", i == 0 ? "" : ", ", name(model_.order[i]));
-  }
-  out_.write("],\n  \"leaves\": [");
+// A list of names, in topological order or in file order.
+void JsonRenderer::names(std::string_view key,
+                         bool (JsonRenderer::*keep)(NodeId) const,
+                         bool in_order) {
+  line_ += "  ";
+  JsonRenderer::key(key);
+  line_ += '[';
   bool first = true;
-  for (NodeId node = 0; node < graph_.size(); ++node) {
-    if (!graph_.statement(node).is_leaf)
+  for (size_t i = 0; i < graph_.size(); ++i) {
+    NodeId node = in_order ? model_.order[i] : static_cast<NodeId>(i);
+    if (!(this->*keep)(node))
       continue;
-    out_.print("{}{}", first ? "" : ", ", name(node));
+    if (!first)
+      line_ += ", ";
+    name(node);
     first = false;
+    if (line_.size() > 4096)
+      flush();
   }
-  out_.write("],\n  \"unused\": [");
-  first = true;
-  for (NodeId node : model_.order) {
-    if (trace_.has_bar(node))
-      continue;
-    out_.print("{}{}", first ? "" : ", ", name(node));
-    first = false;
-  }
-  out_.write("],\n");
+  line_ += "],\n";
+  flush();
 }
 
-void JsonRenderer::values() {
-  out_.write("  \"values\": {");
-  for (size_t i = 0; i < model_.order.size(); ++i) {
-    NodeId node = model_.order[i];
-    out_.print("{}\n    {}: {}", i == 0 ? "" : ",", name(node),
-               number(trace_.values[node]));
-  }
-  out_.write("\n  },\n");
-}
-
-void JsonRenderer::gradients() {
-  out_.write("  \"gradients\": {");
+// An object of numbers keyed by name, in (reverse) topological order.
+void JsonRenderer::numbers(std::string_view key,
+                           const std::vector<double>& values,
+                           bool (JsonRenderer::*keep)(NodeId) const,
+                           bool reversed) {
+  line_ += "  ";
+  JsonRenderer::key(key);
+  line_ += '{';
   bool first = true;
-  for (auto it = model_.order.rbegin(); it != model_.order.rend(); ++it) {
-    if (!trace_.has_bar(*it))
+  const size_t count = model_.order.size();
+  for (size_t i = 0; i < count; ++i) {
+    NodeId node = model_.order[reversed ? count - 1 - i : i];
+    if (!(this->*keep)(node))
       continue;
-    out_.print("{}\n    {}: {}", first ? "" : ",", name(*it),
-               number(trace_.bars[*it]));
+    line_ += first ? "\n    " : ",\n    ";
+    name(node);
+    line_ += ": ";
+    append_number(line_, values[node]);
     first = false;
+    if (line_.size() > 4096)
+      flush();
   }
-  out_.write("\n  }");
+  line_ += first ? "}" : "\n  }";
+  flush();
 }
 
-void JsonRenderer::forward() {
-  out_.write(",\n  \"forward\": [");
-  const PrintOptions numbers{Style::Ascii, trace_.values, 0};
-  for (size_t i = 0; i < model_.order.size(); ++i) {
-    NodeId node = model_.order[i];
-    const Statement& statement = graph_.statement(node);
-    out_.print("{}\n    {{\"node\": {}, \"leaf\": {}, \"expression\": {}, ",
-               i == 0 ? "" : ",", name(node), statement.is_leaf,
-               ascii(statement.value));
-    out_.print("\"substituted\": {}, \"value\": {}}}",
-               string(print(graph_, statement.value, numbers)),
-               number(trace_.values[node]));
-  }
-  out_.write("\n  ]");
-}
-
-void JsonRenderer::backward() {
-  out_.write(",\n  \"backward\": [");
+void JsonRenderer::steps(std::string_view key, bool reversed,
+                         void (JsonRenderer::*step)(NodeId)) {
+  out_.print(",\n  \"{}\": [", key);
   bool first = true;
-  for (auto it = model_.order.rbegin(); it != model_.order.rend(); ++it) {
-    if (!trace_.has_bar(*it))
+  const size_t count = model_.order.size();
+  for (size_t i = 0; i < count; ++i) {
+    NodeId node = model_.order[reversed ? count - 1 - i : i];
+    if (reversed && !trace_.has_bar(node))
       continue;
-    out_.write(first ? "\n    " : ",\n    ");
-    backward_step(*it);
+    line_ += first ? "\n    " : ",\n    ";
+    (this->*step)(node);
     first = false;
+    flush();
   }
-  out_.write("\n  ]");
+  out_.write(first ? "]" : "\n  ]");
+}
+
+void JsonRenderer::forward_step(NodeId node) {
+  const Statement& statement = graph_.statement(node);
+  line_ += "{\"node\": ";
+  name(node);
+  line_ += statement.is_leaf ? ", \"leaf\": true, " : ", \"leaf\": false, ";
+  key("expression");
+  expression(statement.value, {Style::Ascii, {}, 0});
+  line_ += ", ";
+  key("substituted");
+  expression(statement.value, {Style::Ascii, trace_.values, 0});
+  line_ += ", ";
+  key("value");
+  append_number(line_, trace_.values[node]);
+  line_ += '}';
 }
 
 void JsonRenderer::backward_step(NodeId node) {
-  out_.print("{{\"node\": {}, \"bar\": {}, \"terms\": [", name(node),
-             number(trace_.bars[node]));
-  std::vector<std::string> symbolic;
+  line_ += "{\"node\": ";
+  name(node);
+  line_ += ", \"bar\": ";
+  append_number(line_, trace_.bars[node]);
+  line_ += ", \"terms\": [";
+  message_.clear();
   bool first = true;
   for (uint32_t edge : graph_.child_edges(node)) {
     NodeId child = graph_.edge_child(edge);
     if (!trace_.has_bar(child))
       continue;
     ExprId local = model_.locals.by_parent[edge];
-    std::string factor = print_factor(graph_, local, {Style::Ascii, {}, 0});
-    std::string child_bar = spell_bar(graph_.name(child), Style::Ascii);
-    symbolic.push_back(graph_.program.exprs.is_number(local, 1)
-                           ? child_bar
-                           : child_bar + "*" + factor);
-    out_.print("{}\n      {{\"child\": {}, \"child_bar\": {}, ",
-               first ? "" : ",", name(child), number(trace_.bars[child]));
-    out_.print("\"local_derivative\": {}, \"local_value\": {}, ", ascii(local),
-               number(trace_.local_values[edge]));
+    if (!first)
+      message_ += " + ";
+    append_product(message_, graph_,
+                   spell_bar(graph_.name(child), Style::Ascii), local,
+                   {Style::Ascii, {}, 0});
+
+    line_ += first ? "\n      {\"child\": " : ",\n      {\"child\": ";
+    name(child);
+    line_ += ", \"child_bar\": ";
+    append_number(line_, trace_.bars[child]);
+    line_ += ", ";
+    key("local_derivative");
+    expression(local, {Style::Ascii, {}, 0});
+    line_ += ", ";
+    key("local_value");
+    append_number(line_, trace_.local_values[edge]);
     ExprId by_result = model_.locals.by_result[edge];
     if (by_result != kNoExpr) {
-      out_.print("\"local_derivative_by_result\": {}, ", ascii(by_result));
+      line_ += ", ";
+      key("local_derivative_by_result");
+      expression(by_result, {Style::Ascii, {}, 0});
     }
-    out_.print("\"product\": {}}}",
-               number(trace_.bars[child] * trace_.local_values[edge]));
+    line_ += ", \"product\": ";
+    append_number(line_, trace_.bars[child] * trace_.local_values[edge]);
+    line_ += '}';
     first = false;
   }
-  std::string expression = node == trace_.output
-                               ? "1"
-                               : fmt::format("{}", fmt::join(symbolic, " + "));
-  out_.print("{}], \"expression\": {}}}", first ? "" : "\n    ",
-             string(expression));
+  line_ += first ? "], " : "\n    ], ";
+  key("expression");
+  line_ += '"';
+  line_ += node == trace_.output ? "1" : message_;
+  line_ += "\"}";
 }
 
 void JsonRenderer::warnings() {
@@ -228,10 +290,12 @@ void JsonRenderer::warnings() {
   for (size_t i = 0; i < trace_.warnings.size(); ++i) {
     const Warning& warning = trace_.warnings[i];
     Location location = graph_.source().locate(warning.span.begin);
-    out_.print("{}\n    {{\"node\": {}, \"line\": {}, \"column\": {}, ",
-               i == 0 ? "" : ",", name(warning.node), location.line,
-               location.column);
-    out_.print("\"message\": {}}}", string(warning.message));
+    line_ += i == 0 ? "\n    {\"node\": " : ",\n    {\"node\": ";
+    name(warning.node);
+    fmt::format_to(std::back_inserter(line_),
+                   ", \"line\": {}, \"column\": {}, \"message\": {}}}",
+                   location.line, location.column, string(warning.message));
+    flush();
   }
   out_.write(trace_.warnings.empty() ? "]" : "\n  ]");
 }
@@ -241,11 +305,14 @@ void JsonRenderer::checks() {
   const std::vector<LeafCheck>& checks = *options_.checks;
   for (size_t i = 0; i < checks.size(); ++i) {
     const LeafCheck& check = checks[i];
-    out_.print("{}\n    {{\"leaf\": {}, \"gradient\": {}, ", i == 0 ? "" : ",",
-               name(check.leaf), number(check.gradient));
-    out_.print("\"finite_difference\": {}, \"relative_error\": {}, ",
-               number(check.finite_difference), number(check.relative_error));
-    out_.print("\"kink\": {}, \"passed\": {}}}", check.kink, check.passed);
+    line_ += i == 0 ? "\n    {\"leaf\": " : ",\n    {\"leaf\": ";
+    name(check.leaf);
+    fmt::format_to(std::back_inserter(line_),
+                   ", \"gradient\": {}, \"finite_difference\": {}, "
+                   "\"relative_error\": {}, \"kink\": {}, \"passed\": {}}}",
+                   number(check.gradient), number(check.finite_difference),
+                   number(check.relative_error), check.kink, check.passed);
+    flush();
   }
   out_.write(checks.empty() ? "]" : "\n  ]");
 }

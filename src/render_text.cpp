@@ -143,15 +143,9 @@ void TextRenderer::forward() {
 // One message of a backward step: a child's bar times the local derivative.
 std::string TextRenderer::term(std::string child_bar, ExprId local,
                                const PrintOptions& options) const {
-  const ExprPool& pool = graph_.program.exprs;
-  if (pool.is_number(local, 1))
-    return child_bar;
-  // A local derivative 1/u multiplies as c̅/u, not c̅·1/u: the same product
-  // without the factor 1. Printed, 1/u is "1" followed by "/u".
-  const ExprNode& node = pool[local];
-  if (node.kind == ExprKind::Divide && pool.is_number(node.a, 1))
-    return child_bar + print(graph_, local, options).substr(1);
-  return child_bar + times() + print_factor(graph_, local, options);
+  std::string out;
+  append_product(out, graph_, child_bar, local, options);
+  return out;
 }
 
 Row TextRenderer::backward_row(NodeId node) const {

@@ -151,43 +151,58 @@ bool is_small_integer(double value) {
 // Precedence levels, loosest first.
 enum Level : int { kSum = 1, kProduct = 2, kSign = 3, kPower = 4, kAtom = 5 };
 
+// Appends expressions to a string. Whether a subexpression needs
+// parentheses follows from its kind and its context's precedence, so each
+// node is written once, straight into the output.
 class ExprPrinter {
  public:
-  ExprPrinter(const Graph& graph, const PrintOptions& options)
-      : graph_(graph), pool_(graph.program.exprs), options_(options) {}
-
-  std::string print_factor(ExprId id) { return print_operand(id, kProduct); }
+  ExprPrinter(const Graph& graph, const PrintOptions& options, std::string& out)
+      : graph_(graph),
+        pool_(graph.program.exprs),
+        options_(options),
+        out_(out) {}
 
   // Prints `id` where the context needs at least `level`.
-  std::string print(ExprId id, int level) {
-    std::string text = print_bare(id);
-    bool parens = level_of(id) < level;
-    return parens ? wrap(text) : text;
+  void print(ExprId id, int level) {
+    if (level_of(id) < level) {
+      wrapped(id);
+    } else {
+      print_bare(id);
+    }
+  }
+
+  // A right operand that starts with a minus sign gets parentheses, so that
+  // `a + (−b)` never reads as `a + −b`.
+  void print_operand(ExprId id, int level) {
+    if (starts_with_minus(id) && level_of(id) >= level) {
+      wrapped(id);
+    } else {
+      print(id, level);
+    }
   }
 
  private:
   Style style() const { return options_.style; }
-  std::string wrap(const std::string& text) const {
-    return style() == Style::Latex ? "\\left(" + text + "\\right)"
-                                   : "(" + text + ")";
+  bool substituting() const { return !options_.values.empty(); }
+
+  void wrapped(ExprId id) {
+    out_ += style() == Style::Latex ? "\\left(" : "(";
+    print_bare(id);
+    out_ += style() == Style::Latex ? "\\right)" : ")";
   }
 
   int level_of(ExprId id) const;
   bool starts_with_minus(ExprId id) const;
-  std::string print_bare(ExprId id);
-  std::string print_operand(ExprId id, int level);
-  std::string print_power(const ExprNode& node);
-  std::string print_call(const ExprNode& node);
-  std::string spell_number(double value) const;
+  void print_bare(ExprId id);
+  void print_binary(const ExprNode& node);
+  void print_power(const ExprNode& node);
+  void print_call(const ExprNode& node);
 
   const Graph& graph_;
   const ExprPool& pool_;
   const PrintOptions& options_;
+  std::string& out_;
 };
-
-double value_of_name(const PrintOptions& options, NodeId node) {
-  return options.values[node];
-}
 
 int ExprPrinter::level_of(ExprId id) const {
   const ExprNode& node = pool_[id];
@@ -195,10 +210,7 @@ int ExprPrinter::level_of(ExprId id) const {
     case ExprKind::Number:
       return pool_.number(id) < 0 ? kSign : kAtom;
     case ExprKind::Name:
-      if (!options_.values.empty() && value_of_name(options_, node.a) < 0) {
-        return kSign;
-      }
-      return kAtom;
+      return substituting() && options_.values[node.a] < 0 ? kSign : kAtom;
     case ExprKind::Negate:
       return kSign;
     case ExprKind::Add:
@@ -234,87 +246,118 @@ bool ExprPrinter::starts_with_minus(ExprId id) const {
   return false;
 }
 
-// A right operand that starts with a minus sign gets parentheses, so that
-// `a + (−b)` never reads as `a + −b`.
-std::string ExprPrinter::print_operand(ExprId id, int level) {
-  if (starts_with_minus(id) && level_of(id) >= level) {
-    return wrap(print_bare(id));
-  }
-  return print(id, level);
-}
-
-std::string ExprPrinter::spell_number(double value) const {
-  if (!options_.values.empty()) {
-    return spell_value(value, options_.precision, style());
-  }
-  return spell_value(value, 0, style());
-}
-
-std::string ExprPrinter::print_bare(ExprId id) {
+void ExprPrinter::print_bare(ExprId id) {
   const ExprNode& node = pool_[id];
-  const bool unicode = style() == Style::Unicode;
-  const std::string_view minus = unicode ? "\u2212" : "-";
-  const std::string_view times = style() == Style::Latex ? " \\cdot "
-                                 : unicode               ? "\u00b7"
-                                                         : "*";
   switch (node.kind) {
     case ExprKind::Number:
-      return spell_value(pool_.number(id), 0, style());
+      append_value(out_, pool_.number(id), 0, style());
+      return;
     case ExprKind::Name:
-      if (!options_.values.empty()) {
-        return spell_number(value_of_name(options_, node.a));
+      if (substituting()) {
+        append_value(out_, options_.values[node.a], options_.precision,
+                     style());
+      } else {
+        append_name(out_, graph_.name(node.a), style());
       }
-      return spell_name(graph_.name(node.a), style());
+      return;
     case ExprKind::Negate:  // −(−2), never −−2
-      return std::string(minus) + print_operand(node.a, kProduct);
+      out_ += style() == Style::Unicode ? "\u2212" : "-";
+      print_operand(node.a, kProduct);
+      return;
+    case ExprKind::Power:
+      print_power(node);
+      return;
+    case ExprKind::Call:
+      print_call(node);
+      return;
+    default:
+      print_binary(node);
+      return;
+  }
+}
+
+void ExprPrinter::print_binary(const ExprNode& node) {
+  const bool unicode = style() == Style::Unicode;
+  switch (node.kind) {
     case ExprKind::Add:
-      return print(node.a, kSum) + " + " + print_operand(node.b, kSum);
+      print(node.a, kSum);
+      out_ += " + ";
+      print_operand(node.b, kSum);
+      return;
     case ExprKind::Subtract:
-      return print(node.a, kSum) + " " + std::string(minus) + " " +
-             print_operand(node.b, kProduct);
+      print(node.a, kSum);
+      out_ += unicode ? " \u2212 " : " - ";
+      print_operand(node.b, kProduct);
+      return;
     case ExprKind::Multiply:
-      return print(node.a, kProduct) + std::string(times) +
-             print_operand(node.b, kProduct);
+      print(node.a, kProduct);
+      out_ += style() == Style::Latex ? " \\cdot " : unicode ? "\u00b7" : "*";
+      print_operand(node.b, kProduct);
+      return;
     case ExprKind::Divide:
       if (style() == Style::Latex) {
-        return "\\frac{" + print(node.a, 0) + "}{" + print(node.b, 0) + "}";
+        out_ += "\\frac{";
+        print(node.a, 0);
+        out_ += "}{";
+        print(node.b, 0);
+        out_ += "}";
+        return;
       }
-      return print(node.a, kProduct) + "/" + print_operand(node.b, kSign + 1);
-    case ExprKind::Power:
-      return print_power(node);
-    case ExprKind::Call:
-      return print_call(node);
+      print(node.a, kProduct);
+      out_ += "/";
+      print_operand(node.b, kSign + 1);
+      return;
+    default:
+      return;
   }
-  return "";
 }
 
-std::string ExprPrinter::print_power(const ExprNode& node) {
-  std::string base = print(node.a, kAtom);
+void ExprPrinter::print_power(const ExprNode& node) {
+  print(node.a, kAtom);
   if (pool_.is_number(node.b) && is_small_integer(pool_.number(node.b))) {
     double exponent = pool_.number(node.b);
-    if (style() == Style::Unicode)
-      return base + superscript(exponent);
-    if (style() == Style::Latex)
-      return base + fmt::format("^{{{}}}", exponent);
+    if (style() == Style::Unicode) {
+      out_ += superscript(exponent);
+      return;
+    }
+    if (style() == Style::Latex) {
+      fmt::format_to(std::back_inserter(out_), "^{{{}}}", exponent);
+      return;
+    }
   }
-  if (style() == Style::Latex)
-    return base + "^{" + print(node.b, 0) + "}";
-  return base + "^" + print_operand(node.b, kAtom);
+  if (style() == Style::Latex) {
+    out_ += "^{";
+    print(node.b, 0);
+    out_ += "}";
+    return;
+  }
+  out_ += "^";
+  print_operand(node.b, kAtom);
 }
 
-std::string ExprPrinter::print_call(const ExprNode& node) {
+void ExprPrinter::print_call(const ExprNode& node) {
   const FunctionInfo& row = info(node.function);
   std::string_view name = style() == Style::Unicode ? row.unicode
                           : style() == Style::Latex ? row.latex
                                                     : row.name;
   if (row.notation == Notation::Bracket) {
-    return "[" + print(node.a, 0) + " " + std::string(name) + " " +
-           print(node.b, 0) + "]";
+    out_ += "[";
+    print(node.a, 0);
+    out_ += " ";
+    out_ += name;
+    out_ += " ";
+    print(node.b, 0);
+    out_ += "]";
+    return;
   }
-  std::string arguments = print(node.a, 0);
-  if (node.b != kNoExpr)
-    arguments += ", " + print(node.b, 0);
-  return std::string(name) + wrap(arguments);
+  out_ += name;
+  out_ += style() == Style::Latex ? "\\left(" : "(";
+  print(node.a, 0);
+  if (node.b != kNoExpr) {
+    out_ += ", ";
+    print(node.b, 0);
+  }
+  out_ += style() == Style::Latex ? "\\right)" : ")";
 }
 
 }  // namespace
@@ -354,33 +397,86 @@ std::string spell_bar(std::string_view name, Style style) {
   return std::string(name);
 }
 
-std::string spell_value(double value, int precision, Style style) {
-  if (std::isnan(value))
-    return "NaN";
+void append_value(std::string& out, double value, int precision, Style style) {
+  const std::string_view minus = style == Style::Unicode ? "\u2212" : "-";
+  if (std::isnan(value)) {
+    out += "NaN";
+    return;
+  }
   if (std::isinf(value)) {
-    std::string infinity = style == Style::Unicode ? "\u221e"
-                           : style == Style::Latex ? "\\infty"
-                                                   : "inf";
-    return value < 0 ? (style == Style::Unicode ? "\u2212" : "-") + infinity
-                     : infinity;
+    if (value < 0)
+      out += minus;
+    out += style == Style::Unicode ? "\u221e"
+           : style == Style::Latex ? "\\infty"
+                                   : "inf";
+    return;
   }
   if (value == 0)
     value = 0;  // no "-0"
-  std::string text = precision > 0 ? fmt::format("{:.{}g}", value, precision)
-                                   : fmt::format("{}", value);
-  if (style == Style::Unicode && text.front() == '-') {
-    text.replace(0, 1, "\u2212");
+  if (value < 0) {
+    out += minus;
+    value = -value;
   }
-  return text;
+  auto to = std::back_inserter(out);
+  if (precision > 0) {
+    fmt::format_to(to, "{:.{}g}", value, precision);
+  } else {
+    fmt::format_to(to, "{}", value);
+  }
+}
+
+std::string spell_value(double value, int precision, Style style) {
+  std::string out;
+  append_value(out, value, precision, style);
+  return out;
+}
+
+void append_name(std::string& out, std::string_view name, Style style) {
+  if (style == Style::Ascii) {
+    out += name;
+  } else {
+    out += spell_name(name, style);
+  }
+}
+
+void append_expr(std::string& out, const Graph& graph, ExprId id,
+                 const PrintOptions& options) {
+  ExprPrinter(graph, options, out).print(id, 0);
+}
+
+void append_product(std::string& out, const Graph& graph,
+                    std::string_view factor, ExprId id,
+                    const PrintOptions& options) {
+  out += factor;
+  const ExprPool& pool = graph.program.exprs;
+  if (pool.is_number(id, 1))
+    return;
+  ExprPrinter printer(graph, options, out);
+  const ExprNode& node = pool[id];
+  // Times 1/u is written as a division: c̅/u, not c̅·1/u.
+  if (node.kind == ExprKind::Divide && pool.is_number(node.a, 1) &&
+      options.style != Style::Latex) {
+    out += "/";
+    printer.print_operand(node.b, kSign + 1);
+    return;
+  }
+  out += options.style == Style::Latex     ? " \\cdot "
+         : options.style == Style::Unicode ? "\u00b7"
+                                           : "*";
+  printer.print_operand(id, kProduct);
 }
 
 std::string print(const Graph& graph, ExprId id, const PrintOptions& options) {
-  return ExprPrinter(graph, options).print(id, 0);
+  std::string out;
+  append_expr(out, graph, id, options);
+  return out;
 }
 
 std::string print_factor(const Graph& graph, ExprId id,
                          const PrintOptions& options) {
-  return ExprPrinter(graph, options).print_factor(id);
+  std::string out;
+  ExprPrinter(graph, options, out).print_operand(id, kProduct);
+  return out;
 }
 
 size_t display_width(std::string_view text) {

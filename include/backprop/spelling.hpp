@@ -24,6 +24,12 @@ std::string spell_bar(std::string_view name, Style style);
 /// text that reads back to the same double). Unicode writes a minus as `−`.
 std::string spell_value(double value, int precision, Style style);
 
+/// The same, appended to `out`.
+void append_value(std::string& out, double value, int precision, Style style);
+
+/// spell_name(name, style), appended to `out`.
+void append_name(std::string& out, std::string_view name, Style style);
+
 struct PrintOptions {
   Style style = Style::Unicode;
   /// When set, names print as their values, with `precision` digits.
@@ -33,6 +39,17 @@ struct PrintOptions {
 
 /// An expression with as few parentheses as its precedence needs.
 std::string print(const Graph& graph, ExprId id, const PrintOptions& options);
+
+/// print(), appended to `out`.
+void append_expr(std::string& out, const Graph& graph, ExprId id,
+                 const PrintOptions& options);
+
+/// The product of a factor already written (a bar, a value) and an
+/// expression, appended to `out`: just the factor when the expression is 1,
+/// `c̅/u` when it is 1/u, else `c̅·(...)` with parentheses where needed.
+void append_product(std::string& out, const Graph& graph,
+                    std::string_view factor, ExprId id,
+                    const PrintOptions& options);
 
 /// An expression as a factor of a product: in parentheses when it is a sum
 /// or starts with a minus sign.
