@@ -1,0 +1,51 @@
+// The command line: one function per subcommand, and what they share
+// (reading options with CLI11, reporting errors, exit codes).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "backprop/diagnostic.hpp"
+
+namespace backprop::cli {
+
+/// The exit codes, a contract with scripts and autograders.
+enum ExitCode : int {
+  kSuccess = 0,
+  kBadInput = 1,        // the model, data or answers are wrong
+  kBadCommandLine = 2,  // the options are wrong
+  kCheckFailed = 3,     // a gradient failed --check
+};
+
+/// `backprop-trace [OPTIONS] FILE`: the trace of one model.
+int trace_main(int argc, char** argv);
+
+/// Parses the command line into `app`'s options. Returns an exit code when
+/// the program should stop now: 0 after --help or --version, 2 after an
+/// error, which it has reported on stderr.
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv);
+
+/// A number written as a whole string (an optional '+' allowed).
+std::optional<double> parse_number(std::string_view text);
+
+/// `name=value`, as given to --set; nullopt when malformed.
+std::optional<std::pair<std::string, double>> parse_set(
+    const std::string& text);
+
+/// A validator for --set, in this tool's words.
+std::string check_set(const std::string& text);
+
+/// A validator that accepts one of `choices`.
+CLI::Validator one_of(std::vector<std::string> choices);
+
+/// A validator for a positive, finite number.
+std::string check_positive(const std::string& text);
+
+/// Prints a failure's diagnostics to stderr, quoting `source` if given.
+void print_diagnostics(const Failure& failure, const SourceFile* source);
+
+}  // namespace backprop::cli
