@@ -110,7 +110,7 @@ std::vector<NodeId> find_cycle(const Graph& graph,
 }  // namespace
 
 std::optional<NodeId> Graph::find(std::string_view name) const {
-  return index_.find(name);
+  return index_.find(name, [this](NodeId node) { return this->name(node); });
 }
 
 std::vector<std::string_view> Graph::names() const {
@@ -127,10 +127,12 @@ Graph Graph::build(Program program) {
   graph.program = std::move(program);
   const size_t count = graph.size();
   graph.output = static_cast<NodeId>(count - 1);
+  auto name_of = [&graph](NodeId node) { return graph.name(node); };
 
   for (NodeId node = 0; node < count; ++node) {
     const Statement& statement = graph.statement(node);
-    std::optional<NodeId> earlier = graph.index_.insert(statement.name, node);
+    std::optional<NodeId> earlier =
+        graph.index_.insert(statement.name, node, name_of);
     if (!earlier)
       continue;
     Diagnostic error = Diagnostic::error(
@@ -153,11 +155,15 @@ Graph Graph::build(Program program) {
       if (graph.program.exprs[id].kind != ExprKind::Name)
         continue;
       uint32_t offset = graph.program.exprs.offset(id);
-      std::string_view name = name_at(text, offset);
-      std::optional<NodeId> parent = graph.index_.find(name);
+      std::string_view name =
+          offset == ExprPool::kNoOffset
+              ? graph.program.extra_names[graph.program.exprs[id].a]
+              : name_at(text, offset);
+      std::optional<NodeId> parent = graph.index_.find(name, name_of);
       if (!parent)
         fail_undefined(graph, name, offset);
       graph.program.exprs.resolve_name(id, *parent);
+      graph.parents_precede_ = graph.parents_precede_ && *parent < node;
       if (last_child[*parent] == node)
         continue;
       last_child[*parent] = node;
@@ -186,6 +192,16 @@ Graph Graph::build(Program program) {
 
 std::vector<NodeId> topological_order(const Graph& graph) {
   const size_t count = graph.size();
+  // When every statement comes after the ones it uses, as in most files,
+  // Kahn's algorithm with ties to the earliest statement yields the file's
+  // own order: by induction, statement k is ready once 0..k-1 are out, and
+  // it is then the earliest that is left.
+  if (graph.parents_precede()) {
+    std::vector<NodeId> order(count);
+    for (NodeId node = 0; node < count; ++node)
+      order[node] = node;
+    return order;
+  }
   std::vector<uint32_t> waiting(count);  // parents not yet ordered
   std::priority_queue<NodeId, std::vector<NodeId>, std::greater<>> ready;
   for (NodeId node = 0; node < count; ++node) {

@@ -27,34 +27,4 @@ void NameIndex::grow() {
   }
 }
 
-std::optional<uint32_t> NameIndex::insert(std::string_view name, uint32_t id) {
-  if (2 * (names_.size() + 1) > slots_.size())
-    grow();
-  const uint32_t h = hash(name);
-  const size_t mask = slots_.size() - 1;
-  size_t i = h & mask;
-  for (; slots_[i].hash != 0; i = (i + 1) & mask) {
-    const Slot& slot = slots_[i];
-    if (slot.hash == h && names_[slot.entry] == name)
-      return ids_[slot.entry];
-  }
-  slots_[i] = {h, static_cast<uint32_t>(names_.size())};
-  names_.push_back(name);
-  ids_.push_back(id);
-  return std::nullopt;
-}
-
-std::optional<uint32_t> NameIndex::find(std::string_view name) const {
-  if (slots_.empty())
-    return std::nullopt;
-  const uint32_t h = hash(name);
-  const size_t mask = slots_.size() - 1;
-  for (size_t i = h & mask; slots_[i].hash != 0; i = (i + 1) & mask) {
-    const Slot& slot = slots_[i];
-    if (slot.hash == h && names_[slot.entry] == name)
-      return ids_[slot.entry];
-  }
-  return std::nullopt;
-}
-
 }  // namespace backprop

@@ -46,6 +46,9 @@ class Graph {
             child_edges_.data() + child_begin_[node + 1]};
   }
 
+  /// Whether every statement comes after the statements it uses.
+  bool parents_precede() const { return parents_precede_; }
+
   /// The node of a name, if a statement assigns it.
   std::optional<NodeId> find(std::string_view name) const;
 
@@ -64,6 +67,7 @@ class Graph {
   std::vector<uint32_t> child_begin_;
   std::vector<uint32_t> child_edges_;
   NameIndex index_;
+  bool parents_precede_ = true;
 };
 
 /// The nodes in topological order by Kahn's algorithm: every node after its
