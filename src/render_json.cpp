@@ -2,6 +2,7 @@
 // sit in memory as one document.
 #include "backprop/render_json.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include "backprop/spelling.hpp"
@@ -17,7 +18,10 @@ void append_number(std::string& out, double value) {
   } else if (std::isinf(value)) {
     out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
   } else {
-    fmt::format_to(std::back_inserter(out), "{}", value);
+    // The shortest text that reads back to the same double.
+    char digits[32];
+    auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, result.ptr);
   }
 }
 
