@@ -21,13 +21,17 @@ class StatementDeriver {
   bool varies(ExprId id) const {
     return id >= first_ && id - first_ < varies_.size() && varies_[id - first_];
   }
+  ExprId simple(ExprId id);
+  ExprId rebuild(const ExprNode& node, ExprId a, ExprId b);
   void sweep(ExprId id, ExprId adjoint);
+  void sweep_power(ExprId id, ExprId adjoint);
   void collect(NodeId parent, ExprId adjoint);
 
   Graph& graph_;
   ExprPool& pool_;
   std::vector<uint32_t> slot_;   // parent -> index among the node's parents
   std::vector<uint8_t> varies_;  // subtree names a node, for the tree's ids
+  std::vector<ExprId> simple_;   // subtrees rebuilt, for the tree's ids
   ExprId first_ = 0;
   ExprId* out_ = nullptr;
 };
@@ -37,6 +41,7 @@ class StatementDeriver {
 void StatementDeriver::mark_varying(const Statement& statement) {
   first_ = statement.first;
   varies_.assign(statement.value - statement.first + 1, 0);
+  simple_.assign(statement.value - statement.first + 1, kNoExpr);
   for (ExprId id = statement.first; id <= statement.value; ++id) {
     const ExprNode& node = pool_[id];
     bool result = node.kind == ExprKind::Name;
@@ -45,6 +50,45 @@ void StatementDeriver::mark_varying(const Statement& statement) {
     }
     varies_[id - first_] = result;
   }
+}
+
+// A subtree as the simplifying constructors build it, made the first time a
+// rule takes it as a factor. So the x*x of x*x*x collects with the x^2 that
+// the product rule makes: 3*x^2, not 2*x^2 + x*x.
+ExprId StatementDeriver::simple(ExprId id) {
+  const ExprNode node = pool_[id];
+  if (node.kind == ExprKind::Number || node.kind == ExprKind::Name)
+    return id;
+  if (simple_[id - first_] != kNoExpr)
+    return simple_[id - first_];
+  ExprId a = simple(node.a);
+  ExprId b = node.b == kNoExpr ? kNoExpr : simple(node.b);
+  ExprId result = rebuild(node, a, b);
+  simple_[id - first_] = result;
+  return result;
+}
+
+ExprId StatementDeriver::rebuild(const ExprNode& node, ExprId a, ExprId b) {
+  switch (node.kind) {
+    case ExprKind::Negate:
+      return pool_.negate(a);
+    case ExprKind::Add:
+      return pool_.add(a, b);
+    case ExprKind::Subtract:
+      return pool_.subtract(a, b);
+    case ExprKind::Multiply:
+      return pool_.multiply(a, b);
+    case ExprKind::Divide:
+      return pool_.divide(a, b);
+    case ExprKind::Power:
+      return pool_.power(a, b);
+    case ExprKind::Call:
+      return pool_.call(node.function, a, b);
+    case ExprKind::Number:
+    case ExprKind::Name:
+      break;
+  }
+  return kNoExpr;
 }
 
 void StatementDeriver::derive(NodeId node, ExprId root, ExprId seed,
@@ -94,40 +138,48 @@ void StatementDeriver::sweep(ExprId id, ExprId adjoint) {
       return;
     case ExprKind::Multiply:  // d(a b) = b da + a db
       if (varies(a))
-        sweep(a, pool_.multiply(adjoint, b));
+        sweep(a, pool_.multiply(adjoint, simple(b)));
       if (varies(b))
-        sweep(b, pool_.multiply(adjoint, a));
+        sweep(b, pool_.multiply(adjoint, simple(a)));
       return;
     case ExprKind::Divide:  // d(a / b) = da / b - a db / b^2
       if (varies(a))
-        sweep(a, pool_.divide(adjoint, b));
+        sweep(a, pool_.divide(adjoint, simple(b)));
       if (varies(b)) {
-        ExprId square = pool_.power(b, pool_.number_node(2));
-        sweep(b,
-              pool_.negate(pool_.divide(pool_.multiply(adjoint, a), square)));
+        ExprId square = pool_.power(simple(b), pool_.number_node(2));
+        ExprId top = pool_.multiply(adjoint, simple(a));
+        sweep(b, pool_.negate(pool_.divide(top, square)));
       }
       return;
-    case ExprKind::Power:  // d(a^b) = b a^(b-1) da + a^b log(a) db
-      if (varies(a)) {
-        ExprId lowered =
-            pool_.power(a, pool_.subtract(b, pool_.number_node(1)));
-        sweep(a, pool_.multiply(adjoint, pool_.multiply(b, lowered)));
-      }
-      if (varies(b)) {
-        ExprId log = pool_.call(Function::Log, a);
-        sweep(b, pool_.multiply(adjoint, pool_.multiply(id, log)));
-      }
+    case ExprKind::Power:
+      sweep_power(id, adjoint);
       return;
     case ExprKind::Call: {  // d f(a, b) = f_a da + f_b db
       const FunctionInfo& row = info(node.function);
-      if (varies(a)) {
-        sweep(a, pool_.multiply(adjoint, row.derivative(pool_, a, b, 0)));
-      }
-      if (b != kNoExpr && varies(b)) {
-        sweep(b, pool_.multiply(adjoint, row.derivative(pool_, a, b, 1)));
-      }
+      ExprId u = simple(a);
+      ExprId v = b == kNoExpr ? kNoExpr : simple(b);
+      if (varies(a))
+        sweep(a, pool_.multiply(adjoint, row.derivative(pool_, u, v, 0)));
+      if (b != kNoExpr && varies(b))
+        sweep(b, pool_.multiply(adjoint, row.derivative(pool_, u, v, 1)));
       return;
     }
+  }
+}
+
+// d(a^b) = b a^(b-1) da + a^b log(a) db
+void StatementDeriver::sweep_power(ExprId id, ExprId adjoint) {
+  const ExprNode node = pool_[id];
+  const ExprId base = simple(node.a);
+  const ExprId exponent = simple(node.b);
+  if (varies(node.a)) {
+    ExprId lowered = pool_.subtract(exponent, pool_.number_node(1));
+    ExprId slope = pool_.multiply(exponent, pool_.power(base, lowered));
+    sweep(node.a, pool_.multiply(adjoint, slope));
+  }
+  if (varies(node.b)) {
+    ExprId log = pool_.call(Function::Log, base);
+    sweep(node.b, pool_.multiply(adjoint, pool_.multiply(simple(id), log)));
   }
 }
 

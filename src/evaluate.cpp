@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "backprop/diagnostic.hpp"
+#include "backprop/expand.hpp"
 
 namespace backprop {
 namespace {
@@ -213,8 +214,11 @@ Span span_of_expr(const Graph& graph, ExprId id, NodeId node) {
 
 class Evaluator {
  public:
-  explicit Evaluator(const Model& model)
-      : model_(model), graph_(model.graph), pool_(graph_.program.exprs) {}
+  Evaluator(const Model& model, std::span<const LeafValue> leaf_values)
+      : model_(model),
+        graph_(model.graph),
+        pool_(graph_.program.exprs),
+        leaf_values_(leaf_values) {}
 
   Trace run();
 
@@ -227,6 +231,7 @@ class Evaluator {
   const Model& model_;
   const Graph& graph_;
   const ExprPool& pool_;
+  std::span<const LeafValue> leaf_values_;
   std::vector<double> scratch_;
   std::vector<double> adjoint_;
 };
@@ -249,7 +254,16 @@ void Evaluator::warn(Trace& trace, NodeId node, Span span,
 
 void Evaluator::forward(Trace& trace) {
   trace.values.assign(graph_.size(), 0.0);
+  std::vector<bool> given;
+  if (!leaf_values_.empty())
+    given.assign(graph_.size(), false);
+  for (const LeafValue& leaf : leaf_values_) {
+    trace.values[leaf.leaf] = leaf.value;
+    given[leaf.leaf] = true;
+  }
   for (NodeId node : model_.order) {
+    if (!given.empty() && given[node])
+      continue;
     Issue issue;
     trace.values[node] = evaluate_tree(pool_, graph_.statement(node),
                                        trace.values, scratch_, issue);
@@ -369,7 +383,10 @@ void apply_options(Model& model, const ModelOptions& options) {
 Model load_model(std::shared_ptr<const SourceFile> source,
                  const ModelOptions& options) {
   Model model;
-  model.graph = Graph::build(parse(std::move(source)));
+  Program program = parse(std::move(source));
+  if (options.expand)
+    program = expand(std::move(program));
+  model.graph = Graph::build(std::move(program));
   apply_options(model, options);
   model.order = topological_order(model.graph);
   model.symbolic = options.symbolic;
@@ -379,7 +396,11 @@ Model load_model(std::shared_ptr<const SourceFile> source,
 }
 
 Trace evaluate(const Model& model) {
-  return Evaluator(model).run();
+  return Evaluator(model, {}).run();
+}
+
+Trace evaluate(const Model& model, std::span<const LeafValue> leaf_values) {
+  return Evaluator(model, leaf_values).run();
 }
 
 double output_value(const Model& model, NodeId output, NodeId leaf,

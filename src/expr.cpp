@@ -93,6 +93,42 @@ ExprId ExprPool::scaled(double coefficient, ExprId rest) {
   return multiply(number_node(coefficient), rest);
 }
 
+bool ExprPool::has_negative_coefficient(ExprId id) const {
+  const ExprNode& node = nodes_[id];
+  return node.kind == ExprKind::Multiply && is_number(node.a) &&
+         number(node.a) < 0;
+}
+
+// c*p / (d*q) cancels the constants when their ratio is short: 2*x/(2*u)
+// is x/u, 4*x/(2*u) is 2*x/u and 2*x/(4*u) is x/(2*u). A number alone on
+// either side counts as c*1 or d*1, but 1/(2*u) stays as it is.
+ExprId ExprPool::cancel_constants(ExprId a, ExprId b) {
+  const Term top = split_product(a);
+  const Term bottom = split_product(b);
+  const double c = top.coefficient;
+  const double d = bottom.coefficient;
+  const bool up = std::abs(c) >= std::abs(d);
+  const double ratio = up ? c / d : d / c;
+  if (c == 1 || d == 1 || !folds_short(ratio, c, d))
+    return make(ExprKind::Divide, a, b);
+
+  ExprId p = top.rest == kNoExpr ? number_node(1) : top.rest;
+  ExprId q = bottom.rest == kNoExpr ? number_node(1) : bottom.rest;
+  ExprId factor = number_node(std::abs(ratio));
+  ExprId result =
+      up ? multiply(factor, divide(p, q)) : divide(p, multiply(factor, q));
+  return ratio < 0 ? negate(result) : result;
+}
+
+ExprPool::Term ExprPool::split_product(ExprId id) const {
+  const ExprNode& node = nodes_[id];
+  if (is_number(id))
+    return {number(id), kNoExpr};
+  if (node.kind == ExprKind::Multiply && is_number(node.a))
+    return {number(node.a), node.b};
+  return {1, id};
+}
+
 ExprId ExprPool::add(ExprId a, ExprId b) {
   if (is_number(a) && is_number(b)) {
     double sum = number(a) + number(b);
@@ -108,10 +144,14 @@ ExprId ExprPool::add(ExprId a, ExprId b) {
   if (is_number(b) && number(b) < 0) {
     return subtract(a, number_node(-number(b)));
   }
+  if (has_negative_coefficient(b))
+    return subtract(a, negate(b));
   Term left = split_term(a);
   Term right = split_term(b);
-  if (!is_number(left.rest) && equal(left.rest, right.rest)) {
-    return scaled(left.coefficient + right.coefficient, left.rest);
+  double sum = left.coefficient + right.coefficient;
+  if (!is_number(left.rest) && equal(left.rest, right.rest) &&
+      folds_short(sum, left.coefficient, right.coefficient)) {
+    return scaled(sum, left.rest);
   }
   return make(ExprKind::Add, a, b);
 }
@@ -131,10 +171,14 @@ ExprId ExprPool::subtract(ExprId a, ExprId b) {
     return add(a, nodes_[b].a);
   if (is_number(b) && number(b) < 0)
     return add(a, number_node(-number(b)));
+  if (has_negative_coefficient(b))
+    return add(a, negate(b));
   Term left = split_term(a);
   Term right = split_term(b);
-  if (!is_number(left.rest) && equal(left.rest, right.rest)) {
-    return scaled(left.coefficient - right.coefficient, left.rest);
+  double difference = left.coefficient - right.coefficient;
+  if (!is_number(left.rest) && equal(left.rest, right.rest) &&
+      folds_short(difference, left.coefficient, right.coefficient)) {
+    return scaled(difference, left.rest);
   }
   return make(ExprKind::Subtract, a, b);
 }
@@ -175,12 +219,11 @@ ExprId ExprPool::multiply(ExprId a, ExprId b) {
   if (left.kind == ExprKind::Multiply && is_number(left.a) && !is_number(a)) {
     return multiply(left.a, multiply(left.b, b));
   }
-  if (right.kind == ExprKind::Divide && is_number(right.a, 1)) {
-    return divide(a, right.b);
-  }
-  if (left.kind == ExprKind::Divide && is_number(left.a, 1)) {
-    return divide(b, left.b);
-  }
+  // A quotient takes the other factor into its numerator: 1/u * v is v/u.
+  if (right.kind == ExprKind::Divide)
+    return divide(multiply(a, right.a), right.b);
+  if (left.kind == ExprKind::Divide)
+    return divide(multiply(left.a, b), left.b);
   if (!is_number(a) && equal(a, b))
     return power(a, number_node(2));
   return make(ExprKind::Multiply, a, b);
@@ -202,9 +245,23 @@ ExprId ExprPool::divide(ExprId a, ExprId b) {
   if (nodes_[a].kind == ExprKind::Negate) {
     return negate(divide(nodes_[a].a, b));
   }
+  if (nodes_[b].kind == ExprKind::Negate) {
+    return negate(divide(a, nodes_[b].a));
+  }
+  if (is_number(b) && number(b) < 0)
+    return negate(divide(a, number_node(-number(b))));
+  // One fraction bar: (p/q)/b is p/(q*b), and a/(p/q) is a*q/p.
+  if (nodes_[a].kind == ExprKind::Divide) {
+    const ExprNode top = nodes_[a];
+    return divide(top.a, multiply(top.b, b));
+  }
+  if (nodes_[b].kind == ExprKind::Divide) {
+    const ExprNode bottom = nodes_[b];
+    return divide(multiply(a, bottom.b), bottom.a);
+  }
   if (equal(a, b))
     return number_node(1);
-  return make(ExprKind::Divide, a, b);
+  return cancel_constants(a, b);
 }
 
 ExprId ExprPool::power(ExprId a, ExprId b) {

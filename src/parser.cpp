@@ -92,9 +92,15 @@ void Parser::parse_program() {
     fail_no_statements();
 }
 
-// statement := NAME '=' sum
+// statement := [ 'const' ] NAME '=' sum
 void Parser::parse_statement() {
   continued_after_.reset();
+  std::optional<Span> marker;
+  if (at(TokenKind::Name) && text(token_.span) == "const" &&
+      next_is(TokenKind::Name)) {
+    marker = token_.span;
+    advance();
+  }
   if (at(TokenKind::Equals)) {
     throw Failure(Diagnostic::error(token_.span, "expected a name before '='"));
   }
@@ -119,8 +125,14 @@ void Parser::parse_statement() {
   Parsed value = parse_sum(0);
   if (!at_statement_end())
     fail_statement_end();
-  program_.statements.push_back(
-      {text(name), name, value.id, first, !references_name_});
+  if (marker && references_name_) {
+    throw Failure(Diagnostic::error(
+        *marker, fmt::format("'const' marks a leaf that training holds fixed, "
+                             "but '{}' is computed from other names",
+                             text(name))));
+  }
+  program_.statements.push_back({text(name), name, value.id, first,
+                                 !references_name_, marker.has_value()});
 }
 
 // sum := product { ('+' | '-') product }

@@ -3,16 +3,31 @@
 
 #include <algorithm>
 
+#include "backprop/trace_rows.hpp"
+
 namespace backprop {
 namespace {
 
 constexpr size_t kMaxAlign = 40;  // columns beyond which a cell is not padded
 
-// One line of a pass: the left side, then each "= ..." part in turn.
-struct Row {
-  std::string left;
-  std::vector<std::string> parts;
+// ANSI escape sequences, and the role each plays in the trace.
+constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kHeading = "\x1b[1m";  // bold
+constexpr std::string_view kDim = "\x1b[2m";
+constexpr std::string_view kForwardNode = "\x1b[1;34m";  // bold blue
+constexpr std::string_view kForwardValue = "\x1b[34m";
+constexpr std::string_view kBackwardNode = "\x1b[1;35m";  // bold magenta
+constexpr std::string_view kBackwardValue = "\x1b[35m";
+constexpr std::string_view kMessage = "\x1b[4;32m";  // underlined green
+
+// How one pass is coloured.
+struct Palette {
+  std::string_view node;
+  std::string_view value;
 };
+constexpr Palette kForward{kForwardNode, kForwardValue};
+constexpr Palette kBackward{kBackwardNode, kBackwardValue};
+constexpr Palette kPlain{"", ""};
 
 std::string pad(const std::string& text, size_t width) {
   size_t shown = display_width(text);
@@ -27,30 +42,21 @@ void fit(size_t& width, const std::string& cell) {
     width = std::max(width, shown);
 }
 
-void write_rows(const std::vector<Row>& rows, Sink& out) {
-  size_t left_width = 0;
-  size_t first_width = 0;
-  for (const Row& row : rows) {
-    fit(left_width, row.left);
-    if (row.parts.size() > 1)
-      fit(first_width, row.parts[0]);
-  }
-  for (const Row& row : rows) {
-    std::string line = "  " + pad(row.left, left_width);
-    for (size_t i = 0; i < row.parts.size(); ++i) {
-      bool last = i + 1 == row.parts.size();
-      line += " = " +
-              (i == 0 && !last ? pad(row.parts[i], first_width) : row.parts[i]);
-    }
-    out.print("{}\n", line);
-  }
-}
+// The column widths of a pass: the left sides, and the first part of the
+// rows that have more than one.
+struct Widths {
+  size_t left = 0;
+  size_t first = 0;
+};
 
-// Adds a part unless it repeats the one before, as `x = 1.5 = 1.5` would.
-void add_part(Row& row, std::string part) {
-  if (row.parts.empty() || row.parts.back() != part) {
-    row.parts.push_back(std::move(part));
+Widths widths_of(const std::vector<TraceRow>& rows) {
+  Widths widths;
+  for (const TraceRow& row : rows) {
+    fit(widths.left, row.left);
+    if (row.parts.size() > 1)
+      fit(widths.first, row.parts[0]);
   }
+  return widths;
 }
 
 class TextRenderer {
@@ -58,8 +64,8 @@ class TextRenderer {
   TextRenderer(const Trace& trace, const TextOptions& options, Sink& out)
       : trace_(trace),
         graph_(trace.graph()),
-        model_(*trace.model),
         options_(options),
+        rows_{options.style, options.precision},
         out_(out) {}
 
   void render();
@@ -68,44 +74,109 @@ class TextRenderer {
   std::string name(NodeId node) const {
     return spell_name(graph_.name(node), options_.style);
   }
-  std::string bar(NodeId node) const {
-    return spell_bar(graph_.name(node), options_.style);
-  }
-  std::string value(double v) const {
-    return spell_value(v, options_.precision, options_.style);
-  }
-  std::string times() const {
-    return options_.style == Style::Unicode ? "\u00b7" : "*";
-  }
-  PrintOptions symbols() const { return {options_.style, {}, 0}; }
-  PrintOptions numbers() const {
-    return {options_.style, trace_.values, options_.precision};
-  }
+  // `text` in a colour, when colours are on.
+  std::string paint(std::string_view color, std::string_view text) const;
+  std::string paint_part(const TraceRow& row, size_t part,
+                         const Palette& palette) const;
+  std::string line(const TraceRow& row, const Widths& widths,
+                   const Palette& palette) const;
+  bool write_pass(const std::vector<TraceRow>& rows, const Palette& palette);
+  std::string step_label() const;
 
   void header();
   void order();
-  void forward();
-  void backward();
-  Row backward_row(NodeId node) const;
-  std::string term(std::string child_bar, ExprId local,
-                   const PrintOptions& options) const;
+  bool forward();
+  bool backward();
   void unused();
   void gradients();
 
   const Trace& trace_;
   const Graph& graph_;
-  const Model& model_;
   const TextOptions& options_;
+  RowOptions rows_;
   Sink& out_;
+  size_t step_ = 0;
+  size_t total_steps_ = 0;
 };
 
 void TextRenderer::render() {
+  if (options_.steps) {
+    total_steps_ = trace_.model->order.size();
+    for (NodeId node : trace_.model->order)
+      total_steps_ += trace_.has_bar(node) ? 1 : 0;
+  }
   header();
   order();
-  forward();
-  backward();
+  if (!forward() || !backward())
+    return;
   unused();
   gradients();
+}
+
+std::string TextRenderer::paint(std::string_view color,
+                                std::string_view text) const {
+  if (!options_.color || color.empty() || text.empty())
+    return std::string(text);
+  return fmt::format("{}{}{}", color, text, kReset);
+}
+
+// A part of a row, its messages or its value in colour.
+std::string TextRenderer::paint_part(const TraceRow& row, size_t part,
+                                     const Palette& palette) const {
+  const std::string& text = row.parts[part];
+  if (!options_.color)
+    return text;
+  if (!row.terms[part].empty()) {
+    std::vector<std::string> painted;
+    for (const std::string& term : row.terms[part])
+      painted.push_back(paint(kMessage, term));
+    return fmt::format("{}", fmt::join(painted, " + "));
+  }
+  return part + 1 == row.parts.size() ? paint(palette.value, text) : text;
+}
+
+// One row: `  left = part = part`, the first two columns padded. Padding
+// is measured on the plain text, so colours do not shift the columns.
+std::string TextRenderer::line(const TraceRow& row, const Widths& widths,
+                               const Palette& palette) const {
+  std::string text = "  ";
+  if (options_.steps)
+    text += step_label();
+  const std::string left = pad(row.left, widths.left);
+  text += paint(palette.node, row.left) + left.substr(row.left.size());
+  for (size_t i = 0; i < row.parts.size(); ++i) {
+    const bool padded = i == 0 && i + 1 < row.parts.size();
+    const std::string& plain = row.parts[i];
+    text += " = " + paint_part(row, i, palette);
+    if (padded)
+      text += pad(plain, widths.first).substr(plain.size());
+  }
+  if (row.set_on_command_line)
+    text += "  (--set)";
+  return text;
+}
+
+std::string TextRenderer::step_label() const {
+  const std::string total = std::to_string(total_steps_);
+  const std::string label =
+      fmt::format("[{:>{}}/{}] ", step_, total.size(), total);
+  return paint(kDim, label);
+}
+
+// Writes the rows of a pass; false when the trace is to end.
+bool TextRenderer::write_pass(const std::vector<TraceRow>& rows,
+                              const Palette& palette) {
+  const Widths widths = widths_of(rows);
+  for (const TraceRow& row : rows) {
+    ++step_;
+    out_.print("{}\n", line(row, widths, palette));
+    if (!options_.steps || !options_.after_step)
+      continue;
+    out_.flush();
+    if (!options_.after_step(step_, total_steps_))
+      return false;
+  }
+  return true;
 }
 
 void TextRenderer::header() {
@@ -114,108 +185,40 @@ void TextRenderer::header() {
 }
 
 void TextRenderer::order() {
-  out_.print("Topological order\n  ");
-  for (size_t i = 0; i < model_.order.size(); ++i) {
-    out_.print("{}{}", i == 0 ? "" : ", ", name(model_.order[i]));
+  out_.print("{}\n  ", paint(kHeading, "Topological order"));
+  const std::vector<NodeId>& order = trace_.model->order;
+  for (size_t i = 0; i < order.size(); ++i) {
+    out_.print("{}{}", i == 0 ? "" : ", ", name(order[i]));
   }
   out_.print("\n\n");
 }
 
-void TextRenderer::forward() {
-  out_.print("Forward pass\n");
-  std::vector<Row> rows;
-  for (NodeId node : model_.order) {
-    const Statement& statement = graph_.statement(node);
-    Row row{name(node), {}};
-    add_part(row, print(graph_, statement.value, symbols()));
-    if (!statement.is_leaf) {
-      add_part(row, print(graph_, statement.value, numbers()));
-    }
-    add_part(row, value(trace_.values[node]));
-    if (model_.set_on_command_line[node])
-      row.parts.back() += "  (--set)";
-    rows.push_back(std::move(row));
-  }
-  write_rows(rows, out_);
+bool TextRenderer::forward() {
+  out_.print("{}\n", paint(kHeading, "Forward pass"));
+  std::vector<TraceRow> rows = forward_rows(trace_, rows_);
+  if (!write_pass(rows, options_.color ? kForward : kPlain))
+    return false;
   out_.print("\n");
+  return true;
 }
 
-// One message of a backward step: a child's bar times the local derivative.
-std::string TextRenderer::term(std::string child_bar, ExprId local,
-                               const PrintOptions& options) const {
-  std::string out;
-  append_product(out, graph_, child_bar, local, options);
-  return out;
-}
-
-Row TextRenderer::backward_row(NodeId node) const {
-  Row row{bar(node), {}};
-  if (node == trace_.output) {
-    row.parts.push_back("1");
-    return row;
-  }
-  std::vector<std::string> symbolic;
-  std::vector<std::string> by_result;
-  std::vector<std::string> substituted;
-  std::vector<std::string> contributions;
-  bool any_by_result = false;
-  for (uint32_t edge : graph_.child_edges(node)) {
-    NodeId child = graph_.edge_child(edge);
-    if (!trace_.has_bar(child))
-      continue;
-    ExprId local = model_.locals.by_parent[edge];
-    ExprId alternative = model_.locals.by_result[edge];
-    std::string child_bar_value = value(trace_.bars[child]);
-    if (trace_.bars[child] < 0 && !substituted.empty()) {
-      child_bar_value = "(" + child_bar_value + ")";
-    }
-    symbolic.push_back(term(bar(child), local, symbols()));
-    ExprId shown = alternative == kNoExpr ? local : alternative;
-    any_by_result |= alternative != kNoExpr;
-    by_result.push_back(term(bar(child), shown, symbols()));
-    substituted.push_back(term(child_bar_value, shown, numbers()));
-    double contribution = trace_.bars[child] * trace_.local_values[edge];
-    std::string spelled = value(contribution);
-    if (contribution < 0 && !contributions.empty()) {
-      spelled = "(" + spelled + ")";
-    }
-    contributions.push_back(spelled);
-  }
-  auto joined = [](const std::vector<std::string>& terms) {
-    return fmt::format("{}", fmt::join(terms, " + "));
-  };
-  add_part(row, joined(symbolic));
-  if (any_by_result)
-    add_part(row, joined(by_result));
-  add_part(row, joined(substituted));
-  if (contributions.size() > 1)
-    add_part(row, joined(contributions));
-  add_part(row, value(trace_.bars[node]));
-  return row;
-}
-
-void TextRenderer::backward() {
-  if (options_.style == Style::Unicode) {
-    out_.print("Backward pass (bar = \u2202{}/\u2202node)\n",
-               name(trace_.output));
-  } else {
-    out_.print("Backward pass (bar = d{}/dnode)\n", name(trace_.output));
-  }
-  std::vector<Row> rows;
-  for (auto it = model_.order.rbegin(); it != model_.order.rend(); ++it) {
-    if (trace_.has_bar(*it))
-      rows.push_back(backward_row(*it));
-  }
-  write_rows(rows, out_);
+bool TextRenderer::backward() {
+  const std::string meaning =
+      options_.style == Style::Unicode
+          ? fmt::format("bar = \u2202{}/\u2202node", name(trace_.output))
+          : fmt::format("bar = d{}/dnode", name(trace_.output));
+  out_.print("{} ({})\n", paint(kHeading, "Backward pass"), meaning);
+  std::vector<TraceRow> rows = backward_rows(trace_, rows_);
+  if (!write_pass(rows, options_.color ? kBackward : kPlain))
+    return false;
   out_.print("\n");
+  return true;
 }
 
 void TextRenderer::unused() {
   std::vector<std::string> names;
-  for (NodeId node : model_.order) {
-    if (!trace_.has_bar(node))
-      names.push_back(name(node));
-  }
+  for (NodeId node : unused_nodes(trace_))
+    names.push_back(name(node));
   if (names.empty())
     return;
   out_.print("Not used by {} (no bar): {}\n\n", name(trace_.output),
@@ -223,20 +226,16 @@ void TextRenderer::unused() {
 }
 
 void TextRenderer::gradients() {
-  out_.print("Gradients of {}\n", name(trace_.output));
-  std::vector<Row> rows;
-  for (NodeId node = 0; node < graph_.size(); ++node) {
-    if (!graph_.statement(node).is_leaf || !trace_.has_bar(node))
-      continue;
-    std::string derivative =
-        options_.style == Style::Unicode
-            ? fmt::format("\u2202{}/\u2202{}", name(trace_.output), name(node))
-            : fmt::format("d{}/d{}", name(trace_.output), name(node));
-    rows.push_back({derivative, {value(trace_.bars[node])}});
-  }
+  out_.print("{}\n", paint(kHeading, fmt::format("Gradients of {}",
+                                                 name(trace_.output))));
+  std::vector<TraceRow> rows = gradient_rows(trace_, rows_);
   if (rows.empty())
     out_.print("  (the output depends on no leaf)\n");
-  write_rows(rows, out_);
+  const Widths widths = widths_of(rows);
+  for (const TraceRow& row : rows) {
+    std::string text = "  " + pad(row.left, widths.left) + " = ";
+    out_.print("{}{}\n", text, paint(kBackwardValue, row.parts.back()));
+  }
 }
 
 std::string cell(const std::string& text, size_t width) {

@@ -92,7 +92,7 @@ std::string unicode_subscript(std::string_view subscript) {
     return "";
   if (!all_digits(subscript)) {
     std::string_view letter = greek_letter(subscript);
-    return "_" + std::string(letter.empty() ? subscript : letter);
+    return fmt::format("_{}", letter.empty() ? subscript : letter);
   }
   std::string result;
   for (char c : subscript)
@@ -100,10 +100,15 @@ std::string unicode_subscript(std::string_view subscript) {
   return result;
 }
 
+// The LaTeX command of a Greek letter; omicron has none, being an `o`.
+std::string latex_greek(std::string_view name) {
+  return name == "omicron" ? std::string("o") : fmt::format("\\{}", name);
+}
+
 std::string latex_head(std::string_view head) {
   std::string_view letter = greek_letter(head);
   if (!letter.empty())
-    return "\\" + std::string(head);
+    return latex_greek(head);
   std::string escaped;
   for (char c : head) {
     if (c == '_')
@@ -125,7 +130,7 @@ std::string latex_subscript(std::string_view subscript) {
       inner.push_back(c);
   }
   if (!greek_letter(subscript).empty())
-    return "_{\\" + inner + "}";
+    return "_{" + latex_greek(subscript) + "}";
   if (all_digits(subscript) || subscript.size() == 1) {
     return "_{" + inner + "}";
   }
@@ -142,6 +147,17 @@ std::string superscript(double exponent) {
       result += kSuperscripts[c - '0'];
   }
   return result;
+}
+
+// Rewrites a number appended at `start` in LaTeX: 1.5e-07 becomes
+// 1.5 \cdot 10^{-7}.
+void latex_exponent(std::string& out, size_t start) {
+  const size_t e = out.find('e', start);
+  if (e == std::string::npos)
+    return;
+  int exponent = std::stoi(out.substr(e + 1));
+  out.resize(e);
+  fmt::format_to(std::back_inserter(out), " \\cdot 10^{{{}}}", exponent);
 }
 
 bool is_small_integer(double value) {
@@ -192,6 +208,7 @@ class ExprPrinter {
   }
 
   int level_of(ExprId id) const;
+  int level_of_value(double value, int precision) const;
   bool starts_with_minus(ExprId id) const;
   void print_bare(ExprId id);
   void print_binary(const ExprNode& node);
@@ -208,9 +225,11 @@ int ExprPrinter::level_of(ExprId id) const {
   const ExprNode& node = pool_[id];
   switch (node.kind) {
     case ExprKind::Number:
-      return pool_.number(id) < 0 ? kSign : kAtom;
+      return level_of_value(pool_.number(id), 0);
     case ExprKind::Name:
-      return substituting() && options_.values[node.a] < 0 ? kSign : kAtom;
+      return substituting()
+                 ? level_of_value(options_.values[node.a], options_.precision)
+                 : kAtom;
     case ExprKind::Negate:
       return kSign;
     case ExprKind::Add:
@@ -225,6 +244,18 @@ int ExprPrinter::level_of(ExprId id) const {
       return kAtom;
   }
   return kAtom;
+}
+
+// A negative number reads as a sign; in LaTeX, 1.5 \cdot 10^{-7} is a
+// product, which a power must wrap.
+int ExprPrinter::level_of_value(double value, int precision) const {
+  if (value < 0)
+    return kSign;
+  if (style() != Style::Latex || value == 0 || !std::isfinite(value))
+    return kAtom;
+  std::string text;
+  append_value(text, value, precision, Style::Ascii);
+  return text.find('e') == std::string::npos ? kAtom : kProduct;
 }
 
 bool ExprPrinter::starts_with_minus(ExprId id) const {
@@ -340,6 +371,12 @@ void ExprPrinter::print_call(const ExprNode& node) {
   std::string_view name = style() == Style::Unicode ? row.unicode
                           : style() == Style::Latex ? row.latex
                                                     : row.name;
+  if (node.function == Function::Sqrt && style() == Style::Latex) {
+    out_ += "\\sqrt{";
+    print(node.a, 0);
+    out_ += "}";
+    return;
+  }
   if (row.notation == Notation::Bracket) {
     out_ += "[";
     print(node.a, 0);
@@ -400,7 +437,7 @@ std::string spell_bar(std::string_view name, Style style) {
 void append_value(std::string& out, double value, int precision, Style style) {
   const std::string_view minus = style == Style::Unicode ? "\u2212" : "-";
   if (std::isnan(value)) {
-    out += "NaN";
+    out += style == Style::Latex ? "\\mathrm{NaN}" : "NaN";
     return;
   }
   if (std::isinf(value)) {
@@ -418,11 +455,14 @@ void append_value(std::string& out, double value, int precision, Style style) {
     value = -value;
   }
   auto to = std::back_inserter(out);
+  const size_t start = out.size();
   if (precision > 0) {
     fmt::format_to(to, "{:.{}g}", value, precision);
   } else {
     fmt::format_to(to, "{}", value);
   }
+  if (style == Style::Latex)
+    latex_exponent(out, start);
 }
 
 std::string spell_value(double value, int precision, Style style) {

@@ -122,8 +122,8 @@ TEST_F(CliTest, PrecisionZeroExitsWithTwo) {
 
 TEST_F(CliTest, UnknownFormatExitsWithTwo) {
   expect_command_line_error(run_tool({"--format", "xml", "-"}, kModel),
-                            "--format: expected 'text' or 'json' but found "
-                            "'xml'");
+                            "--format: expected 'text', 'json', 'latex', "
+                            "'markdown', 'dot' or 'svg' but found 'xml'");
 }
 
 TEST_F(CliTest, NonPositiveToleranceExitsWithTwo) {

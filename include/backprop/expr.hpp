@@ -92,7 +92,12 @@ class ExprPool {
     ExprId rest;
   };
   Term split_term(ExprId id) const;
+  // A factor split into its leading constant and the rest: 3*x is {3, x},
+  // 3 is {3, kNoExpr}, x is {1, x}.
+  Term split_product(ExprId id) const;
   ExprId scaled(double coefficient, ExprId rest);
+  bool has_negative_coefficient(ExprId id) const;
+  ExprId cancel_constants(ExprId a, ExprId b);
 
   std::vector<ExprNode> nodes_;
   std::vector<uint32_t> offsets_;

@@ -27,6 +27,7 @@ struct Statement {
   ExprId value;  // the root of the right side's tree
   ExprId first;  // the tree occupies the ids [first, value] of the pool
   bool is_leaf;  // the right side names nothing, as in `x = 1.5`
+  bool is_const = false;  // `const lambda = 0.1`: training holds it fixed
 };
 
 /// A parsed file: its source, its statements in file order and the
@@ -36,17 +37,21 @@ struct Program {
   std::shared_ptr<const SourceFile> source;
   ExprPool exprs;
   std::vector<Statement> statements;
-  /// Storage for names that are not in the source text.
+  /// Storage for names that are not in the source text. A Name node
+  /// without an offset, before names are resolved, names extra_names[a].
   std::deque<std::string> extra_names;
 };
 
 /// Parses a whole file:
 ///
 ///     program   := { statement } END
-///     statement := NAME '=' sum ( NEWLINE | ';' | END )
+///     statement := [ 'const' ] NAME '=' sum ( NEWLINE | ';' | END )
 ///
 /// Line breaks inside parentheses and after an operator continue the
-/// statement. Throws Failure with a diagnostic at the first error.
+/// statement. `const` before a name marks a leaf that training holds fixed;
+/// `const` is a name like any other where no name follows it. Throws Failure
+/// with a diagnostic at the first error, and on `const` before a statement
+/// that is not a leaf.
 Program parse(std::shared_ptr<const SourceFile> source);
 
 }  // namespace backprop

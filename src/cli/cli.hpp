@@ -24,6 +24,18 @@ enum ExitCode : int {
 /// `backprop-trace [OPTIONS] FILE`: the trace of one model.
 int trace_main(int argc, char** argv);
 
+/// `backprop-trace grade [OPTIONS] MODEL ANSWERS...`: grades answers files
+/// against the model's trace; `argv[0]` is "grade".
+int grade_main(int argc, char** argv);
+
+/// `backprop-trace template [OPTIONS] MODEL`: the answers file a student
+/// fills in; `argv[0]` is "template".
+int template_main(int argc, char** argv);
+
+/// `backprop-trace train [OPTIONS] MODEL DATA`: learns the model's
+/// parameters from a CSV table by gradient descent; `argv[0]` is "train".
+int train_main(int argc, char** argv);
+
 /// Parses the command line into `app`'s options. Returns an exit code when
 /// the program should stop now: 0 after --help or --version, 2 after an
 /// error, which it has reported on stderr.
