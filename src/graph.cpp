@@ -56,16 +56,36 @@ Span use_of(const Graph& graph, NodeId child, NodeId parent) {
   return statement.name_span;
 }
 
+// A cycle longer than twice this is shown by its first and last names and
+// uses (this many of each), so that a generated file's long cycle stays a
+// readable diagnostic.
+constexpr size_t kCycleShown = 8;
+
+bool is_long(const std::vector<NodeId>& cycle) {
+  return cycle.size() > 2 * kCycleShown;
+}
+
+// "a -> b -> c -> a", or for a long cycle its first and last names around
+// "... (N more) ...".
+std::string cycle_path(const Graph& graph, const std::vector<NodeId>& cycle) {
+  std::string path;
+  for (size_t i = 0; i < cycle.size(); ++i) {
+    const bool hidden =
+        is_long(cycle) && i >= kCycleShown - 2 && i + 2 < cycle.size();
+    if (!hidden)
+      path += fmt::format("{} -> ", graph.name(cycle[i]));
+    else if (i == kCycleShown - 2)
+      path += fmt::format("... ({} more) -> ", cycle.size() - kCycleShown);
+  }
+  return path + std::string(graph.name(cycle.front()));
+}
+
 [[noreturn]] void fail_cycle(const Graph& graph, std::vector<NodeId> cycle) {
   // Start the cycle at its statement that comes first in the file.
   auto earliest = std::min_element(cycle.begin(), cycle.end());
   std::rotate(cycle.begin(), earliest, cycle.end());
 
-  std::string path;
-  for (NodeId node : cycle)
-    path += fmt::format("{} -> ", graph.name(node));
-  path += graph.name(cycle.front());
-
+  const std::string path = cycle_path(graph, cycle);
   NodeId first = cycle.front();
   std::string message =
       cycle.size() == 1 ? fmt::format("'{}' is defined in terms of itself: {}",
@@ -74,6 +94,16 @@ Span use_of(const Graph& graph, NodeId child, NodeId parent) {
   Diagnostic error =
       Diagnostic::error(graph.statement(first).name_span, message);
   for (size_t i = 0; i < cycle.size(); ++i) {
+    // The uses shown: the first ones and the one that closes the cycle.
+    if (is_long(cycle) && i + 1 == kCycleShown) {
+      error.with_note({Severity::Note,
+                       std::nullopt,
+                       fmt::format("{} more uses continue the cycle",
+                                   cycle.size() - kCycleShown),
+                       {}});
+    }
+    if (is_long(cycle) && i + 1 >= kCycleShown && i + 1 < cycle.size())
+      continue;
     NodeId child = cycle[i];
     NodeId parent = cycle[(i + 1) % cycle.size()];
     error.with_note(

@@ -2,6 +2,7 @@
 // the cycle walk, and ancestors_of.
 #include "backprop/graph.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -208,10 +209,29 @@ TEST(GraphTest, LongCycleIsFoundWithoutRecursion) {
     FAIL() << "expected a cycle";
   } catch (const Failure& failure) {
     const Diagnostic& error = failure.diagnostics().front();
-    EXPECT_TRUE(error.message.starts_with(
-        "the statements form a cycle: n0 -> n99999 -> n99998 -> "));
-    EXPECT_EQ(error.notes.size(), 100000u);
+    // Six names, the count of the hidden ones (100000 - 8), the last two.
+    EXPECT_EQ(error.message,
+              "the statements form a cycle: n0 -> n99999 -> n99998 -> "
+              "n99997 -> n99996 -> n99995 -> ... (99992 more) -> n2 -> n1 "
+              "-> n0");
+    // Seven uses, a note of the 99992 hidden ones, and the use closing it.
+    ASSERT_EQ(error.notes.size(), 9u);
+    EXPECT_EQ(error.notes[7].message, "99992 more uses continue the cycle");
+    EXPECT_FALSE(error.notes[7].span.has_value());
+    EXPECT_EQ(error.notes[8].message, "'n1' uses 'n0' here");
   }
+}
+
+TEST(GraphTest, CycleOfSixteenIsSpelledOutWhole) {
+  std::string text;
+  for (int i = 0; i < 16; ++i)
+    text += fmt::format("a{} = a{}\n", i, (i + 1) % 16);
+  std::string error = graph_error(text);
+  EXPECT_TRUE(error.starts_with(
+      "test.expr:1:1: error: the statements form a cycle: a0 -> a1 -> a2 -> "
+      "a3 -> a4 -> a5 -> a6 -> a7 -> a8 -> a9 -> a10 -> a11 -> a12 -> a13 -> "
+      "a14 -> a15 -> a0\n"))
+      << error;
 }
 
 // ---- Ancestors -------------------------------------------------------------
