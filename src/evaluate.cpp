@@ -33,8 +33,16 @@ double apply(const ExprNode& node, double a, double b) {
   return 0;
 }
 
+// NaN without the sign bit that fmt would print as "-nan".
+std::string_view spell_non_finite(double value) {
+  if (std::isnan(value))
+    return "NaN";
+  return value < 0 ? "-inf" : "inf";
+}
+
 // Why an operation on finite operands gave a non-finite result.
-std::string explain(const ExprNode& node, double a, double b, double result) {
+std::string explain(const ExprNode& node, double a, double b, double value) {
+  const std::string_view result = spell_non_finite(value);
   switch (node.kind) {
     case ExprKind::Divide:
       return b == 0 ? fmt::format("division by zero: {} / 0 is {}", a, result)

@@ -288,12 +288,12 @@ std::string warning_of(const std::string& model) {
 }
 
 TEST_F(CliTest, LogOfANegativeNumberWarnsWithTheNode) {
-  std::string err = warning_of("x = -1\ny = log(x)\n");
-  EXPECT_TRUE(
-      err.starts_with("<stdin>:2:5: warning: 'y': log of a negative "
-                      "number: log(-1) is "))
-      << err;
-  EXPECT_TRUE(err.ends_with("\n    y = log(x)\n        ^~~\n")) << err;
+  // log(-1) is a NaN whose sign bit is set; it prints as NaN all the same.
+  EXPECT_EQ(warning_of("x = -1\ny = log(x)\n"),
+            "<stdin>:2:5: warning: 'y': log of a negative number: log(-1) is "
+            "NaN\n"
+            "    y = log(x)\n"
+            "        ^~~\n");
 }
 
 TEST_F(CliTest, DivisionByZeroWarnsWithTheNode) {
