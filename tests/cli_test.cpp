@@ -277,6 +277,25 @@ TEST_F(CliTest, OutputFileInAMissingDirectoryExitsWithOne) {
                          "': no such file or directory\n");
 }
 
+TEST_F(CliTest, OutputFileThatIsTheModelExitsWithTwoAndKeepsIt) {
+  write("model.expr", kModel);
+  // The same file by another spelling of its path.
+  const std::string other = directory_ + "/./model.expr";
+  testing::Run run = run_tool({"-o", other, path("model.expr")});
+  expect_command_line_error(
+      run, "'" + other +
+               "' is an input of this command; writing it would replace it");
+  EXPECT_EQ(testing::read_file(path("model.expr")), kModel);
+}
+
+TEST_F(CliTest, TemplateRefusesToWriteOverItsModel) {
+  write("model.expr", kModel);
+  testing::Run run =
+      run_tool({"template", "-o", path("model.expr"), path("model.expr")});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(testing::read_file(path("model.expr")), kModel);
+}
+
 // ---- Warnings for values that are not finite -------------------------------
 
 // The warning lines of a text run: each starts with "<stdin>:".

@@ -57,6 +57,12 @@ CLI::Validator one_of(std::vector<std::string> choices);
 /// A validator for a positive, finite number.
 std::string check_positive(const std::string& text);
 
+/// Whether a file that the command would write (one of `outputs`) is one
+/// that it reads (one of `inputs`): a message for the first such file, or ""
+/// when there is none. Standard input and output ("-" or "") never clash.
+std::string check_outputs(const std::vector<std::string>& outputs,
+                          const std::vector<std::string>& inputs);
+
 /// Prints a failure's diagnostics to stderr, quoting `source` if given.
 void print_diagnostics(const Failure& failure, const SourceFile* source);
 

@@ -1,6 +1,7 @@
 // What the subcommands share: options, errors and exit codes.
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/cli.hpp"
@@ -144,6 +145,23 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
     return kBadCommandLine;
   }
   return std::nullopt;
+}
+
+std::string check_outputs(const std::vector<std::string>& outputs,
+                          const std::vector<std::string>& inputs) {
+  for (const std::string& output : outputs) {
+    for (const std::string& input : inputs) {
+      if (output.empty() || output == "-" || input == "-")
+        continue;
+      std::error_code error;
+      if (std::filesystem::equivalent(output, input, error)) {
+        return fmt::format(
+            "'{}' is an input of this command; writing it would replace it",
+            output);
+      }
+    }
+  }
+  return "";
 }
 
 }  // namespace backprop::cli

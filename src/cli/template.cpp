@@ -36,6 +36,11 @@ int template_main(int argc, char** argv) {
   app.add_option("-o", write_to,
                  "Write to FILE, atomically, instead of standard output")
       ->type_name("FILE");
+  app.parse_complete_callback([&] {
+    std::string problem = check_outputs({write_to}, {exercise_options.model});
+    if (!problem.empty())
+      throw CLI::ValidationError(problem);
+  });
   if (std::optional<int> code = parse_command_line(app, argc, argv))
     return *code;
 

@@ -58,8 +58,8 @@ bool is_presentation(const std::string& format) {
          format == "svg";
 }
 
-// Options that apply to some formats only, refused with the others: a
-// message, or "" when they go together.
+// Options that apply to some formats only, refused with the others, and an
+// -o that names the model: a message, or "" when the options go together.
 std::string check_combination(const Options& options) {
   const std::string& format = options.format;
   if (options.answer_key && is_presentation(format))
@@ -72,7 +72,7 @@ std::string check_combination(const Options& options) {
     return "--paths writes text only";
   if (!options.paths.empty() && options.answer_key)
     return "--paths shows the symbolic chain rule; drop --answer-key";
-  return "";
+  return check_outputs({options.write_to}, {options.file});
 }
 
 std::string check_precision(const std::string& text) {
