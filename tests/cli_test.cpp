@@ -126,6 +126,12 @@ TEST_F(CliTest, UnknownFormatExitsWithTwo) {
                             "'markdown', 'dot' or 'svg' but found 'xml'");
 }
 
+TEST_F(CliTest, SetOutOfTheRangeOfADoubleExitsWithTwo) {
+  expect_command_line_error(run_tool({"--set", "x=1e999", "-"}, kModel),
+                            "--set: '1e999' in 'x=1e999' is out of the range "
+                            "of a double (about 4.9e-324 to 1.8e308 in size)");
+}
+
 TEST_F(CliTest, NonPositiveToleranceExitsWithTwo) {
   expect_command_line_error(run_tool({"--tol", "-1", "-"}, kModel),
                             "--tol: expected a positive number but found "

@@ -99,11 +99,19 @@ std::string check_set(const std::string& text) {
     return fmt::format("expected NAME=VALUE, as in 'x=1.5', but found '{}'",
                        text);
   }
-  if (!parse_set(text)) {
-    return fmt::format("'{}' in '{}' is not a number", text.substr(equals + 1),
-                       text);
+  if (parse_set(text))
+    return "";
+  const std::string value = text.substr(equals + 1);
+  double number = 0;
+  const char* end = value.data() + value.size();
+  if (std::from_chars(value.data(), end, number).ec ==
+      std::errc::result_out_of_range) {
+    return fmt::format(
+        "'{}' in '{}' is out of the range of a double (about 4.9e-324 to "
+        "1.8e308 in size)",
+        value, text);
   }
-  return "";
+  return fmt::format("'{}' in '{}' is not a number", value, text);
 }
 
 void print_diagnostics(const Failure& failure, const SourceFile* source) {
