@@ -43,6 +43,18 @@ Span span_of(std::string_view name, uint32_t offset) {
   throw Failure(error);
 }
 
+[[noreturn]] void fail_assigned_twice(const Graph& graph, NodeId node,
+                                      NodeId earlier) {
+  const Statement& statement = graph.statement(node);
+  Diagnostic error =
+      Diagnostic::error(statement.name_span,
+                        fmt::format("'{}' is assigned twice", statement.name));
+  error.with_note(Diagnostic::note(
+      graph.statement(earlier).name_span,
+      fmt::format("'{}' was first assigned here", statement.name)));
+  throw Failure(error);
+}
+
 // Where `child`'s right side first uses `parent`.
 Span use_of(const Graph& graph, NodeId child, NodeId parent) {
   const Statement& statement = graph.statement(child);
@@ -152,52 +164,64 @@ std::vector<std::string_view> Graph::names() const {
   return result;
 }
 
+// The name that a Name node of the program spells.
+std::string_view Graph::spelled(ExprId id) const {
+  uint32_t offset = program.exprs.offset(id);
+  return offset == ExprPool::kNoOffset
+             ? std::string_view(program.extra_names[program.exprs[id].a])
+             : name_at(source().text(), offset);
+}
+
+void Graph::index_names() {
+  auto name_of = [this](NodeId node) { return name(node); };
+  // One pass both assigns and looks up: a name used soon after its
+  // statement, as in most files, is found while its slot is still in the
+  // cache. Names used before their statement wait in `later`.
+  std::vector<ExprId> later;
+  for (NodeId node = 0; node < size(); ++node) {
+    const Statement& statement = this->statement(node);
+    for (ExprId id = statement.first; id <= statement.value; ++id) {
+      if (program.exprs[id].kind != ExprKind::Name)
+        continue;
+      std::optional<NodeId> parent = index_.find(spelled(id), name_of);
+      if (parent)
+        program.exprs.resolve_name(id, *parent);
+      else
+        later.push_back(id);
+    }
+    std::optional<NodeId> earlier =
+        index_.insert(statement.name, node, name_of);
+    if (earlier)
+      fail_assigned_twice(*this, node, *earlier);
+  }
+  parents_precede_ = later.empty();
+  for (ExprId id : later) {
+    std::optional<NodeId> parent = index_.find(spelled(id), name_of);
+    if (!parent)
+      fail_undefined(*this, spelled(id), program.exprs.offset(id));
+    program.exprs.resolve_name(id, *parent);
+  }
+}
+
 Graph Graph::build(Program program) {
   Graph graph;
   graph.program = std::move(program);
   const size_t count = graph.size();
   graph.output = static_cast<NodeId>(count - 1);
-  auto name_of = [&graph](NodeId node) { return graph.name(node); };
+  graph.index_names();
 
-  for (NodeId node = 0; node < count; ++node) {
-    const Statement& statement = graph.statement(node);
-    std::optional<NodeId> earlier =
-        graph.index_.insert(statement.name, node, name_of);
-    if (!earlier)
-      continue;
-    Diagnostic error = Diagnostic::error(
-        statement.name_span,
-        fmt::format("'{}' is assigned twice", statement.name));
-    error.with_note(Diagnostic::note(
-        graph.statement(*earlier).name_span,
-        fmt::format("'{}' was first assigned here", statement.name)));
-    throw Failure(error);
-  }
-
-  // Resolve names and collect each node's distinct parents.
-  std::string_view text = graph.source().text();
+  // Each node's distinct parents, in order of first use.
   std::vector<NodeId> last_child(count, UINT32_MAX);
   graph.parent_begin_.reserve(count + 1);
   graph.parent_begin_.push_back(0);
   for (NodeId node = 0; node < count; ++node) {
     const Statement& statement = graph.statement(node);
     for (ExprId id = statement.first; id <= statement.value; ++id) {
-      if (graph.program.exprs[id].kind != ExprKind::Name)
+      const ExprNode& expr = graph.program.exprs[id];
+      if (expr.kind != ExprKind::Name || last_child[expr.a] == node)
         continue;
-      uint32_t offset = graph.program.exprs.offset(id);
-      std::string_view name =
-          offset == ExprPool::kNoOffset
-              ? graph.program.extra_names[graph.program.exprs[id].a]
-              : name_at(text, offset);
-      std::optional<NodeId> parent = graph.index_.find(name, name_of);
-      if (!parent)
-        fail_undefined(graph, name, offset);
-      graph.program.exprs.resolve_name(id, *parent);
-      graph.parents_precede_ = graph.parents_precede_ && *parent < node;
-      if (last_child[*parent] == node)
-        continue;
-      last_child[*parent] = node;
-      graph.parents_.push_back(*parent);
+      last_child[expr.a] = node;
+      graph.parents_.push_back(expr.a);
       graph.edge_child_.push_back(node);
     }
     graph.parent_begin_.push_back(static_cast<uint32_t>(graph.parents_.size()));

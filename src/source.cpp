@@ -27,8 +27,12 @@ bool byte_in(std::string_view text, size_t offset, unsigned char low,
          byte_at(text, offset) <= high;
 }
 
-std::string read_stream(std::FILE* file, const std::string& path) {
-  std::string text;
+// Reads to the end of `file`; `expected`, the size it is likely to have,
+// is read straight into place, without the copies of a growing string.
+std::string read_stream(std::FILE* file, const std::string& path,
+                        size_t expected = 0) {
+  std::string text(expected, '\0');
+  text.resize(std::fread(text.data(), 1, expected, file));
   char buffer[1 << 16];
   size_t count = 0;
   while ((count = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
@@ -54,7 +58,9 @@ std::string read_path(const std::string& path) {
     throw Failure(
         fmt::format("cannot open '{}': {}", path, describe_errno(errno)));
   }
-  return read_stream(file.get(), path);
+  const bool regular = S_ISREG(status.st_mode);
+  const size_t size = regular ? static_cast<size_t>(status.st_size) : 0;
+  return read_stream(file.get(), path, size);
 }
 
 }  // namespace
@@ -108,9 +114,9 @@ SourceFile::SourceFile(std::string path, std::string text)
   if (text_.starts_with(kByteOrderMark))
     text_.erase(0, kByteOrderMark.size());
   line_starts_.push_back(0);
-  for (size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n')
-      line_starts_.push_back(static_cast<uint32_t>(i + 1));
+  for (size_t i = text_.find('\n'); i != std::string::npos;
+       i = text_.find('\n', i + 1)) {
+    line_starts_.push_back(static_cast<uint32_t>(i + 1));
   }
 }
 

@@ -69,7 +69,8 @@ TEST(ScaleTest, LongSumOnOneLineIsTraced) {
   // A sum of 5,000 terms is a tree 5,000 levels tall; every stage that
   // recurses over a tree must take it.
   std::string text = "x = 2\ny = x";
-  for (int i = 1; i < 5000; ++i) text += " + x";
+  for (int i = 1; i < 5000; ++i)
+    text += " + x";
   Trace trace = evaluate(testing::model(text + "\n"));
   EXPECT_DOUBLE_EQ(trace.values[trace.output], 10000);
   EXPECT_DOUBLE_EQ(trace.bars[0], 5000);  // d(5000 x)/dx

@@ -61,6 +61,11 @@ class Graph {
   static Graph build(Program program);
 
  private:
+  /// Adds every statement's name to the index and resolves every name
+  /// used; throws as build() says.
+  void index_names();
+  std::string_view spelled(ExprId id) const;
+
   std::vector<uint32_t> parent_begin_;
   std::vector<NodeId> parents_;
   std::vector<NodeId> edge_child_;
