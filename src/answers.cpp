@@ -270,7 +270,14 @@ Answers AnswersReader::read_json() {
             fmt::format("this tool reads answers files of schema '{}'",
                         kAnswersSchema)));
       }
-    } else if (member.key != "model") {
+    } else if (member.key == "model") {
+      if (member.value.kind != JsonKind::String) {
+        throw Failure(Diagnostic::error(
+            start_of(member.value),
+            fmt::format("'model' holds the model's path as a string, not {}",
+                        describe(member.value.kind))));
+      }
+    } else {
       std::vector<std::string> close =
           nearest_names(member.key, {"values", "bars", "schema", "model"});
       std::string hint =

@@ -224,7 +224,8 @@ std::vector<Recomputed> Grader::recompute_bar(NodeId node) const {
     add_message(by_parent, bars_[child], local);
     ExprId by_child = model_.locals.by_result[edge];
     has_result_form |= by_child != kNoExpr;
-    add_message(by_result, bars_[child], by_child == kNoExpr ? local : by_child);
+    add_message(by_result, bars_[child],
+                by_child == kNoExpr ? local : by_child);
   }
   std::vector<Recomputed> ways;
   if (!by_trace.inputs.empty())

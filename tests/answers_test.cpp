@@ -90,7 +90,8 @@ class AnswersTest : public ::testing::Test {
   Trace trace_;
 };
 
-// ---- Slots and selectors -----------------------------------------------------
+// ---- Slots and selectors
+// -----------------------------------------------------
 
 TEST_F(AnswersTest, LabelsSpellBarsInAscii) {
   load("w_1 = 2\nz = 3*w_1\n");
@@ -114,7 +115,8 @@ TEST_F(AnswersTest, ValuesAreTheComputedNodesInTopologicalOrder) {
 }
 
 TEST_F(AnswersTest, BarsAreAllButTheOutputsInReverseOrder) {
-  EXPECT_EQ(asked({"bars"}), "Rbar Lbar ybar zbar lambdabar bbar wbar tbar xbar");
+  EXPECT_EQ(asked({"bars"}),
+            "Rbar Lbar ybar zbar lambdabar bbar wbar tbar xbar");
 }
 
 TEST_F(AnswersTest, GradientsAreTheBarsOfTheLeaves) {
@@ -159,7 +161,8 @@ TEST_F(AnswersTest, UnusedLeafSelectsNothing) {
             "that 'y' does not depend on\n");
 }
 
-// ---- The template ----------------------------------------------------------------
+// ---- The template
+// ----------------------------------------------------------------
 
 TEST_F(AnswersTest, JsonTemplateHasANullPerSlot) {
   EXPECT_EQ(template_of({"y", "wbar"}, AnswersFormat::Json),
@@ -202,7 +205,8 @@ TEST_F(AnswersTest, TemplateReadsBackAsUnanswered) {
   }
 }
 
-// ---- Reading JSON ----------------------------------------------------------------
+// ---- Reading JSON
+// ----------------------------------------------------------------
 
 TEST_F(AnswersTest, ReadsEveryKindOfJsonAnswer) {
   Answers answers = parse(R"({"values": {"z": 1.5, "y": null, "L": "0.25",
@@ -276,6 +280,19 @@ TEST_F(AnswersTest, OtherSchemaIsAnError) {
             std::string::npos);
 }
 
+TEST_F(AnswersTest, ModelThatIsNotAStringIsAnError) {
+  EXPECT_EQ(error_of("{\"model\": 5}"),
+            "a.json:1:11: error: 'model' holds the model's path as a string, "
+            "not a number\n"
+            "    {\"model\": 5}\n"
+            "              ^\n");
+}
+
+TEST_F(AnswersTest, ModelIsNotCheckedAgainstTheTrace) {
+  Answers answers = parse("{\"model\": \"other.expr\", \"bars\": {\"w\": 1}}");
+  EXPECT_EQ(answers.answers.size(), 1u);
+}
+
 TEST_F(AnswersTest, BarOfANodeWithoutOneIsAnError) {
   EXPECT_EQ(error_of("{\"bars\": {\"u\": 1}}"),
             "a.json:1:11: error: 'u' has no bar: 'L_reg' does not depend on "
@@ -285,12 +302,28 @@ TEST_F(AnswersTest, BarOfANodeWithoutOneIsAnError) {
 }
 
 TEST_F(AnswersTest, DuplicateKeyIsAnError) {
-  EXPECT_NE(error_of("{\"values\": {\"z\": 1, \"z\": 2}}")
-                .find("the key 'z' is given twice"),
-            std::string::npos);
+  // The first "z" starts at the 13th character, the second at the 21st.
+  EXPECT_EQ(error_of("{\"values\": {\"z\": 1, \"z\": 2}}"),
+            "a.json:1:21: error: the key 'z' is given twice\n"
+            "    {\"values\": {\"z\": 1, \"z\": 2}}\n"
+            "                        ^~~\n"
+            "a.json:1:13: note: first here\n"
+            "    {\"values\": {\"z\": 1, \"z\": 2}}\n"
+            "                ^~~\n");
 }
 
-// ---- Reading CSV -----------------------------------------------------------------
+TEST_F(AnswersTest, DuplicateSectionIsAnError) {
+  EXPECT_EQ(error_of("{\"bars\": {},\n \"bars\": {}}"),
+            "a.json:2:2: error: the key 'bars' is given twice\n"
+            "     \"bars\": {}}\n"
+            "     ^~~~~~\n"
+            "a.json:1:2: note: first here\n"
+            "    {\"bars\": {},\n"
+            "     ^~~~~~\n");
+}
+
+// ---- Reading CSV
+// -----------------------------------------------------------------
 
 TEST_F(AnswersTest, ReadsCsvWithQuotedCellsAndCrlf) {
   Answers answers = parse(
@@ -329,15 +362,79 @@ TEST_F(AnswersTest, CsvKindMustBeValueOrBar) {
 }
 
 TEST_F(AnswersTest, CsvRowWithTooFewCellsIsAnError) {
-  EXPECT_NE(error_of("kind,node,answer\nbar,w\n", "a.csv")
-                .find("expected three cells"),
-            std::string::npos);
+  EXPECT_EQ(error_of("kind,node,answer\nbar,w\n", "a.csv"),
+            "a.csv:2:1: error: expected three cells: the kind ('value' or "
+            "'bar'), the node and the answer\n"
+            "    bar,w\n"
+            "    ^~~~~\n");
+}
+
+TEST_F(AnswersTest, CsvRowWithTooManyCellsIsAnError) {
+  // 50,001 cells after the answer: the quote shows the first 73 columns.
+  std::string row = "value,z,1";
+  for (int i = 0; i < 50000; ++i)
+    row += ",x";
+  EXPECT_EQ(error_of("kind,node,answer\n" + row + "\n", "a.csv"),
+            "a.csv:2:1: error: expected three cells: the kind ('value' or "
+            "'bar'), the node and the answer\n"
+            "    " +
+                row.substr(0, 73) + "...\n" + "    ^" + std::string(72, '~') +
+                "\n");
+}
+
+TEST_F(AnswersTest, CsvEmptyCellsAfterTheAnswerAreAllowed) {
+  // A spreadsheet may pad every row with commas.
+  Answers answers = parse("kind,node,answer,,\nbar,w,1,,,,\n", "a.csv");
+  ASSERT_EQ(answers.answers.size(), 1u);
+  EXPECT_EQ(answers.answers[0].number, 1.0);
+}
+
+TEST_F(AnswersTest, CsvUnknownNodeIsAnErrorWithTheNearest) {
+  EXPECT_EQ(error_of("kind,node,answer\nbar,ww,1\n", "a.csv"),
+            "a.csv:2:5: error: 'test.expr' assigns no node named 'ww'; did "
+            "you mean 'w'?\n"
+            "    bar,ww,1\n"
+            "        ^~\n");
+}
+
+TEST_F(AnswersTest, CsvBarOfANodeWithoutOneIsAnError) {
+  EXPECT_EQ(error_of("kind,node,answer\nbar,u,1\n", "a.csv"),
+            "a.csv:2:5: error: 'u' has no bar: 'L_reg' does not depend on "
+            "it\n"
+            "    bar,u,1\n"
+            "        ^\n");
+}
+
+TEST_F(AnswersTest, CsvUnclosedQuoteIsAnError) {
+  EXPECT_EQ(error_of("kind,node,answer\nvalue,z,\"1.5\n", "a.csv"),
+            "a.csv:2:9: error: this quoted cell is not closed on its line\n"
+            "    value,z,\"1.5\n"
+            "            ^\n");
+}
+
+TEST_F(AnswersTest, CsvNumbersOutOfRangeReadAsInfinityOrZero) {
+  Answers answers =
+      parse("kind,node,answer\nvalue,z,1e999\nvalue,y,-1e999\nvalue,L,1e-999\n",
+            "a.csv");
+  ASSERT_EQ(answers.answers.size(), 3u);
+  EXPECT_EQ(answers.answers[0].number, INFINITY);
+  EXPECT_EQ(answers.answers[1].number, -INFINITY);
+  EXPECT_EQ(answers.answers[2].number, 0.0);
 }
 
 TEST_F(AnswersTest, CsvBytesThatAreNotUtf8AreAnError) {
-  EXPECT_NE(error_of("kind,node,answer\nbar,w,\xC0\n", "a.csv")
-                .find("a byte that is not UTF-8"),
-            std::string::npos);
+  // 0xC0 is the 7th byte of the second line; a quote shows it as <C0>.
+  EXPECT_EQ(error_of("kind,node,answer\nbar,w,\xC0\n", "a.csv"),
+            "a.csv:2:7: error: a byte that is not UTF-8; save the file as "
+            "UTF-8 text\n"
+            "    bar,w,<C0>\n"
+            "          ^~~~\n");
+}
+
+TEST_F(AnswersTest, CsvEmptyFileIsAnError) {
+  EXPECT_EQ(error_of("", "a.csv"),
+            "a.csv:1:1: error: the file is empty; an answers file in CSV "
+            "starts with the header 'kind,node,answer'\n");
 }
 
 TEST_F(AnswersTest, FormatComesFromTheExtensionThenTheText) {
@@ -350,7 +447,8 @@ TEST_F(AnswersTest, FormatComesFromTheExtensionThenTheText) {
   EXPECT_EQ(answers_format(*testing::source(" {}", "-")), AnswersFormat::Json);
 }
 
-// ---- Reading files ---------------------------------------------------------------
+// ---- Reading files
+// ---------------------------------------------------------------
 
 TEST(AnswersFileTest, FileLargerThanTheLimitIsRefusedUnread) {
   char path[] = "/tmp/bt-answers-XXXXXX";
@@ -365,7 +463,7 @@ TEST(AnswersFileTest, FileLargerThanTheLimitIsRefusedUnread) {
   } catch (const Failure& failure) {
     EXPECT_EQ(render(failure.diagnostics().front(), nullptr),
               fmt::format("backprop-trace: error: '{}' is too large for an "
-                          "answers file (8 MiB at most)\n",
+                          "answers file (1 MiB at most)\n",
                           path));
   }
   std::remove(path);

@@ -24,7 +24,7 @@ R = 0.5*w^2
 L_reg = L + lambda*R
 )";
 
-// ---- Tolerance ---------------------------------------------------------------------
+// ---- Tolerance --------------------------------------------------------------
 
 TEST(ToleranceTest, EveryRoundingToThreeSignificantDigitsIsWithin) {
   std::mt19937_64 random(20240611);
@@ -72,7 +72,7 @@ TEST(ToleranceTest, NonFiniteIsMatchedOnlyBySame) {
   EXPECT_FALSE(within(INFINITY, 1e308, {}));
 }
 
-// ---- Marks -------------------------------------------------------------------------
+// ---- Marks ------------------------------------------------------------------
 
 class GradeTest : public ::testing::Test {
  protected:
@@ -81,16 +81,15 @@ class GradeTest : public ::testing::Test {
     trace_ = evaluate(model_);
   }
 
-  Grade grade_of(const std::string& answers,
-                 const std::vector<std::string>& ask = {"values", "bars"},
-                 GradeOptions options = {},
-                 const std::vector<std::pair<std::string, double>>&
-                     weights = {}) {
+  Grade grade_of(
+      const std::string& answers,
+      const std::vector<std::string>& ask = {"values", "bars"},
+      GradeOptions options = {},
+      const std::vector<std::pair<std::string, double>>& weights = {}) {
     asked_ = asked_slots(trace_, ask);
-    Answers parsed =
-        parse_answers(testing::source(answers, "a.json"), trace_);
-    return grade(trace_, asked_, slot_weights(trace_, asked_, weights),
-                 parsed, options);
+    Answers parsed = parse_answers(testing::source(answers, "a.json"), trace_);
+    return grade(trace_, asked_, slot_weights(trace_, asked_, weights), parsed,
+                 options);
   }
 
   // The grade of the slot labelled `label`.
@@ -158,8 +157,8 @@ TEST_F(GradeTest, BarsFollowingFromAWrongChildBarAreCarriedForward) {
 }
 
 TEST_F(GradeTest, CarryErrorsGivesCarriedAnswersCredit) {
-  Grade grade = grade_of(R"({"bars": {"z": -0.197, "b": -0.197}})", {"bars"},
-                         {{}, true});
+  Grade grade =
+      grade_of(R"({"bars": {"z": -0.197, "b": -0.197}})", {"bars"}, {{}, true});
   EXPECT_EQ(slot(grade, "zbar").score, 0);
   EXPECT_EQ(slot(grade, "bbar").mark, Mark::CarriedForward);
   EXPECT_EQ(slot(grade, "bbar").score, 1);
@@ -209,8 +208,7 @@ TEST_F(GradeTest, AnswerFromRoundedRightInputsIsCorrect) {
 TEST_F(GradeTest, AnswersToSlotsNotAskedAreIgnored) {
   // z̅ = −0.197 is not asked, so w̅ is recomputed from nothing of the
   // student's and −0.2155 is simply wrong.
-  Grade grade = grade_of(R"({"bars": {"z": -0.197, "w": -0.2155}})",
-                         {"wbar"});
+  Grade grade = grade_of(R"({"bars": {"z": -0.197, "w": -0.2155}})", {"wbar"});
   ASSERT_EQ(grade.slots.size(), 1u);
   EXPECT_EQ(grade.slots[0].mark, Mark::Wrong);
 }

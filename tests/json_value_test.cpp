@@ -103,23 +103,29 @@ TEST(JsonValueTest, MissingCommaSaysWhatWasExpected) {
 }
 
 TEST(JsonValueTest, NestingAtTheLimitIsRead) {
-  std::string text = std::string(kMaxJsonDepth, '[') +
-                     std::string(kMaxJsonDepth, ']');
+  std::string text =
+      std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
   EXPECT_EQ(read(text).kind, JsonKind::Array);
 }
 
 TEST(JsonValueTest, NestingPastTheLimitIsAnError) {
-  std::string text = std::string(kMaxJsonDepth + 1, '[') +
-                     std::string(kMaxJsonDepth + 1, ']');
+  std::string text =
+      std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
   EXPECT_EQ(error_of(text).substr(0, 70),
             "a.json:1:65: error: arrays and objects nest deeper than 64 levels "
             "here");
 }
 
 TEST(JsonValueTest, HundredThousandLevelsAreAnErrorNotACrash) {
+  // The 65th '[' is too deep. The line is wider than a quote, so it shows
+  // 70 columns from 35 before the caret, cut with "..." on both sides.
   std::string text(100000, '[');
-  EXPECT_NE(error_of(text).find("nest deeper than 64 levels"),
-            std::string::npos);
+  EXPECT_EQ(error_of(text),
+            "a.json:1:65: error: arrays and objects nest deeper than 64 "
+            "levels here\n"
+            "    ..." +
+                std::string(70, '[') + "...\n" + std::string(4 + 3 + 35, ' ') +
+                "^\n");
 }
 
 TEST(JsonValueTest, ByteThatIsNotUtf8IsAnError) {
@@ -131,8 +137,28 @@ TEST(JsonValueTest, ByteThatIsNotUtf8IsAnError) {
 }
 
 TEST(JsonValueTest, Utf16IsNamed) {
-  EXPECT_NE(error_of(std::string("\xFF\xFE{\0}\0", 6)).find("UTF-16"),
-            std::string::npos);
+  EXPECT_EQ(error_of(std::string("\xFF\xFE{\0}\0", 6)),
+            "a.json:1:1: error: the file is encoded as UTF-16; save it as "
+            "UTF-8\n"
+            "    <FF><FE>{<U+0000>}<U+0000>\n"
+            "    ^~~~~~~~\n");
+}
+
+TEST(JsonValueTest, NulByteIsNamed) {
+  EXPECT_EQ(error_of(std::string("{\"z\": \0}", 8)),
+            "a.json:1:7: error: expected a value but found the control "
+            "character U+0000\n"
+            "    {\"z\": <U+0000>}\n"
+            "          ^~~~~~~~\n");
+}
+
+TEST(JsonValueTest, HugeExponentIsANumber) {
+  // The reader keeps the text; json_number() makes it an infinity.
+  JsonValue value = read("[1e999, -1e" + std::string(1000, '9') + "]");
+  ASSERT_EQ(value.items.size(), 2u);
+  EXPECT_EQ(value.items[0].text, "1e999");
+  EXPECT_EQ(json_number(value.items[0].text), INFINITY);
+  EXPECT_EQ(json_number(value.items[1].text), -INFINITY);
 }
 
 TEST(JsonValueTest, UnclosedStringPointsAtItsQuote) {

@@ -18,9 +18,12 @@ namespace backprop {
 /// The version of the answers file's layout, its "schema" key.
 inline constexpr std::string_view kAnswersSchema = "backprop-answers/1";
 
-/// The largest answers file that is read, in bytes. No exercise needs more
-/// than a small fraction of it; a larger file is refused unread.
-inline constexpr size_t kMaxAnswersSize = size_t{8} << 20;
+/// The largest answers file that is read, in bytes: room for some 30,000
+/// slots, far more than an exercise asks. A larger file is refused unread.
+/// Reading one takes at most about 50 times its size in memory (a file of
+/// tiny values, `[0,0,0,...]`, is the worst case), so this also bounds the
+/// memory that a hostile file can take.
+inline constexpr size_t kMaxAnswersSize = size_t{1} << 20;
 
 enum class SlotKind : uint8_t { Value, Bar };
 
@@ -103,7 +106,8 @@ AnswersFormat answers_format(const SourceFile& source);
 /// "NaN", "-Infinity"); any other string or value is kept as not a number.
 ///
 /// Throws Failure with a diagnostic in the file on malformed JSON or CSV,
-/// a key or column that is not part of the layout, a name that no node has
+/// a key or column that is not part of the layout, a "schema" other than
+/// kAnswersSchema, a "model" that is not a string, a name that no node has
 /// (with the nearest), the bar of a node that has none, and a slot given
 /// twice (with a note at the first).
 Answers parse_answers(std::shared_ptr<const SourceFile> source,

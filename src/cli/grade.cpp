@@ -2,6 +2,7 @@
 // the trace, one report or a class's summary.
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -33,6 +34,7 @@ struct Options {
   Tolerance tolerance;
   bool carry_errors = false;
   std::vector<std::string> weights;
+  unsigned jobs = 0;  // 0: one thread per core
   std::string write_to;
 };
 
@@ -53,6 +55,16 @@ std::string check_weight(const std::string& text) {
       text);
 }
 
+std::string check_jobs(const std::string& text) {
+  unsigned jobs = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, jobs);
+  if (error == std::errc() && stop == end && jobs >= 1 && jobs <= 256)
+    return "";
+  return fmt::format(
+      "expected a number of threads from 1 to 256 but found '{}'", text);
+}
+
 int command_line_error(const std::string& message) {
   Diagnostic diagnostic = {Severity::Error, std::nullopt, message, {}};
   diagnostic.with_note({Severity::Note,
@@ -63,8 +75,8 @@ int command_line_error(const std::string& message) {
   return kBadCommandLine;
 }
 
-// The answers files a path names: itself, or a folder's .json and .csv
-// files in name order.
+// The answers files a path names: itself, or a folder's regular .json and
+// .csv files in name order.
 std::vector<std::string> expand(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code error;
@@ -74,8 +86,9 @@ std::vector<std::string> expand(const std::string& path) {
   for (const fs::directory_entry& entry : fs::directory_iterator(path, error)) {
     std::string extension = entry.path().extension().string();
     bool hidden = entry.path().filename().string().starts_with('.');
+    // Only regular files: opening a FIFO would wait for a writer forever.
     if (!hidden && (extension == ".json" || extension == ".csv") &&
-        !entry.is_directory(error)) {
+        entry.is_regular_file(error)) {
       files.push_back(entry.path().string());
     }
   }
@@ -97,7 +110,8 @@ class Grading {
           std::vector<double> weights)
       : exercise_(exercise),
         options_{options.tolerance, options.carry_errors},
-        weights_(std::move(weights)) {}
+        weights_(std::move(weights)),
+        jobs_(options.jobs) {}
 
   /// Reads and grades one file; throws Failure, with `source` set once the
   /// file is read.
@@ -108,9 +122,9 @@ class Grading {
     return grade(exercise_.trace, exercise_.asked, weights_, answers, options_);
   }
 
-  /// Grades every file on as many threads as there are cores; a file that
-  /// fails becomes a row with its error, and its diagnostics go to stderr
-  /// in the files' order.
+  /// Grades every file on as many threads as there are cores, or as
+  /// --jobs says; a file that fails becomes a row with its error, and its
+  /// diagnostics go to stderr in the files' order, whatever the threads.
   std::vector<GradedFile> grade_all(const std::vector<std::string>& paths);
 
   const GradeOptions& options() const { return options_; }
@@ -122,6 +136,7 @@ class Grading {
   const Exercise& exercise_;
   GradeOptions options_;
   std::vector<double> weights_;
+  unsigned jobs_;
 };
 
 void Grading::grade_one(const std::string& path, GradedFile& file,
@@ -146,8 +161,9 @@ std::vector<GradedFile> Grading::grade_all(
     for (size_t i = next++; i < paths.size(); i = next++)
       grade_one(paths[i], files[i], diagnostics[i]);
   };
-  size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  size_t helpers = std::min(cores, paths.size()) - 1;
+  size_t threads_wanted =
+      jobs_ > 0 ? jobs_ : std::max(1u, std::thread::hardware_concurrency());
+  size_t helpers = std::min(threads_wanted, paths.size()) - 1;
   {
     std::vector<std::jthread> threads;
     for (size_t i = 0; i < helpers; ++i)
@@ -272,6 +288,10 @@ int grade_main(int argc, char** argv) {
       ->delimiter(',')
       ->allow_extra_args(false)
       ->check(check_weight);
+  app.add_option("-j,--jobs", options.jobs,
+                 "Grade several files on N threads (default: one per core)")
+      ->type_name("N")
+      ->check(check_jobs);
   app.add_option("-o", options.write_to,
                  "Write to FILE, atomically, instead of standard output")
       ->type_name("FILE");
