@@ -288,7 +288,13 @@ void write_svg_plot(std::span<const double> losses,
     out.print("{}{:.2f},{:.2f}", i == 0 ? "" : " ",
               x_of(static_cast<double>(epoch + 1)), y_of(losses[epoch]));
   }
-  out.print("\"/>\n</svg>\n");
+  out.print("\"/>\n");
+  if (losses.size() == 1) {
+    out.print(
+        "<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"4\" fill=\"#1f5fa8\"/>\n",
+        x_of(1), y_of(losses[0]));
+  }
+  out.print("</svg>\n");
 }
 
 }  // namespace backprop

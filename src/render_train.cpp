@@ -262,17 +262,21 @@ void TextReport::first_step() {
         "batch, then {}\n",
         count, update_rule());
   }
-  size_t width = 0;
-  for (NodeId parameter : setup_.parameters)
-    width = std::max(width, display_width(name(parameter)));
+  size_t bar_width = 0;
+  size_t name_width = 0;
+  for (NodeId parameter : setup_.parameters) {
+    bar_width = std::max(bar_width, display_width(bar(parameter)));
+    name_width = std::max(name_width, display_width(name(parameter)));
+  }
   std::string arrow = unicode() ? "\u2190" : "<-";
   for (size_t i = 0; i < setup_.parameters.size(); ++i) {
-    out_.print("  {} = {}\n", pad_right(bar(setup_.parameters[i]), width),
+    out_.print("  {} = {}\n", pad_right(bar(setup_.parameters[i]), bar_width),
                mean_of(i));
   }
   for (size_t i = 0; i < setup_.parameters.size(); ++i) {
-    out_.print("  {} {} {}\n", pad_right(name(setup_.parameters[i]), width),
-               arrow, update_of(i));
+    out_.print("  {} {} {}\n",
+               pad_right(name(setup_.parameters[i]), name_width), arrow,
+               update_of(i));
   }
   out_.print("\n");
 }
@@ -307,6 +311,10 @@ void TextReport::epochs() {
 }
 
 void TextReport::curve() {
+  if (history_.losses.size() < 2) {
+    out_.print("Loss curve: one epoch, nothing to draw\n\n");
+    return;
+  }
   out_.print("Loss curve: the mean {} by epoch\n", name(graph_.output));
   CurveOptions options{options_.style, 3};
   out_.write(draw_curve(history_.losses, options));
@@ -464,19 +472,34 @@ void render_parameters(const TrainingRun& run, Sink& out) {
   const Graph& graph = run.model->graph;
   const TrainingSetup& setup = *run.setup;
   const History& history = *run.history;
+  const std::string_view loss = graph.name(graph.output);
   out.print("# Learned by backprop-trace train from {} and {}\n",
             graph.source().path(), run.data->source->path());
-  out.print("# after epoch {} of {}", history.losses.size(),
-            run.options->epochs);
-  if (!run.final_values.empty())
-    out.print(", with a mean {} of {}", graph.name(graph.output),
-              final_loss(run));
+  const std::vector<double>* values = &history.parameters;
+  if (history.divergence) {
+    const Divergence& stopped = *history.divergence;
+    values = &stopped.last_finite;
+    out.print("# Training stopped in epoch {}; ", stopped.epoch);
+    if (stopped.epoch == 1) {
+      out.print("these are the initial parameters.\n");
+    } else {
+      out.print("these are the parameters that epoch {} started from,\n",
+                stopped.epoch - 1);
+      out.print("# the last epoch whose mean {} was finite ({}).\n", loss,
+                history.losses.back());
+    }
+  } else {
+    out.print("# after epoch {} of {}", history.losses.size(),
+              run.options->epochs);
+    if (!run.final_values.empty())
+      out.print(", with a mean {} of {}", loss, final_loss(run));
+    out.print(".\n");
+  }
   out.print(
-      ".\n# Paste them over the model's own, or give them to a trace as "
+      "# Paste them over the model's own, or give them to a trace as "
       "--set NAME=VALUE.\n");
   for (size_t i = 0; i < setup.parameters.size(); ++i)
-    out.print("{} = {}\n", graph.name(setup.parameters[i]),
-              history.parameters[i]);
+    out.print("{} = {}\n", graph.name(setup.parameters[i]), (*values)[i]);
 }
 
 }  // namespace backprop

@@ -173,9 +173,16 @@ History Trainer::run() {
     history_.first_step.emplace();
   history_.parameters = parameters_;
 
+  // The parameters of the last epoch whose loss was finite, for a run that
+  // stops: the ones after its step may be what makes the next one diverge.
+  std::vector<double> last_start = parameters_;
   for (int epoch = 1; epoch <= options_.epochs; ++epoch) {
-    if (!run_epoch(epoch))
+    std::vector<double> start = parameters_;
+    if (!run_epoch(epoch)) {
+      history_.divergence->last_finite = std::move(last_start);
       break;
+    }
+    last_start = std::move(start);
     history_.parameters = parameters_;
     if (on_epoch_)
       on_epoch_(epoch, history_.losses.back());
@@ -307,7 +314,7 @@ bool Trainer::step(int epoch, const Sums& batch) {
 }
 
 void Trainer::stop(int epoch, Diagnostic diagnostic) {
-  history_.divergence = Divergence{epoch, std::move(diagnostic)};
+  history_.divergence = Divergence{epoch, std::move(diagnostic), {}};
 }
 
 }  // namespace

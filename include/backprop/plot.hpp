@@ -32,7 +32,7 @@ struct SvgPlotOptions {
 
 /// Writes a whole SVG document: the loss by epoch as a line, with axes,
 /// tick marks at round numbers, their values, the axis labels and the
-/// title. The losses must be finite.
+/// title; a single loss is drawn as a dot. The losses must be finite.
 void write_svg_plot(std::span<const double> losses,
                     const SvgPlotOptions& options, Sink& out);
 

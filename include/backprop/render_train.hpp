@@ -49,7 +49,8 @@ void render_training_json(const TrainingRun& run, Sink& out);
 
 /// Writes the learned parameters as leaf statements, `w = 0.5`, each
 /// number in the shortest form that reads back to the same double, after
-/// a comment that says where they come from.
+/// a comment that says where they come from. For a run that stopped (see
+/// Divergence), they are the last parameters whose loss was finite.
 void render_parameters(const TrainingRun& run, Sink& out);
 
 }  // namespace backprop

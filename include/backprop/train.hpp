@@ -71,8 +71,12 @@ struct FirstStep {
 /// Why a run stopped early: a loss, gradient or parameter that is not
 /// finite. `diagnostic` says where, with notes in the model's source.
 struct Divergence {
-  int epoch = 0;
+  int epoch = 0;  // the epoch that stopped
   Diagnostic diagnostic;
+  /// The parameters that the last epoch run to the end (epoch - 1) started
+  /// from, whose mean loss is the last of History::losses; the initial
+  /// parameters when the first epoch stopped.
+  std::vector<double> last_finite;
 };
 
 struct History {

@@ -20,12 +20,16 @@ leaf that the output depends on is learned, unless the file marks it
 `const` or --const names it. Each epoch runs the forward and backward pass
 of every row, averages each parameter's bar, and steps w <- w - lr*wbar.
 
-Examples:
+Examples (from the repository's root):
   backprop-trace train graphs/xor_two_layer.expr graphs/xor.csv --lr 1
       --epochs 500 --show y
-  backprop-trace train --trace-first --epochs 1 model.expr data.csv
-  backprop-trace train --batch 1 --shuffle --seed 7 --plot loss.svg
-      --save learned.expr model.expr data.csv
+  backprop-trace train graphs/xor_single_neuron.expr graphs/xor.csv --lr 1
+      --epochs 500 --show y
+  backprop-trace train --trace-first --epochs 1 graphs/xor_two_layer.expr
+      graphs/xor.csv
+  backprop-trace train --batch 1 --shuffle --seed 7 --lr 0.5 --epochs 300
+      --plot loss.svg --save learned.expr graphs/xor_two_layer.expr
+      graphs/xor.csv
 
 Exit codes: 0 success, 1 the input is wrong or training diverged, 2 the
 command line is wrong.)";
@@ -231,12 +235,14 @@ int report_divergence(const Options& options, const TrainingRun& run) {
     print_diagnostics(failure, nullptr);
     return kBadInput;
   }
-  Diagnostic note{Severity::Note,
-                  std::nullopt,
-                  fmt::format("'{}' holds the parameters after epoch {}, the "
-                              "last that ran to the end",
-                              options.save, divergence.epoch - 1),
-                  {}};
+  std::string held =
+      divergence.epoch == 1
+          ? fmt::format("'{}' holds the initial parameters", options.save)
+          : fmt::format(
+                "'{}' holds the parameters that epoch {} started "
+                "from, the last whose loss was finite",
+                options.save, divergence.epoch - 1);
+  Diagnostic note{Severity::Note, std::nullopt, std::move(held), {}};
   std::cerr << render(note, nullptr);
   return kBadInput;
 }
