@@ -84,9 +84,7 @@ class DotRenderer {
   std::string value(double v) const {
     return html(spell_value(v, options_.precision, Style::Unicode));
   }
-  std::string bar_of(NodeId node) const {
-    return subscripted(html(spell_bar(graph_.name(node), Style::Unicode)));
-  }
+  std::string bar_of(NodeId node) const;
   std::string expression(ExprId id) const {
     return subscripted(html(print(graph_, id, {Style::Unicode, {}, 0})));
   }
@@ -123,6 +121,22 @@ void DotRenderer::render() {
     edge(e);
   ranks();
   out_.print("}}\n");
+}
+
+// The bar as Graphviz's overline over the name's head, `<O>L</O>` then
+// the subscript: a combining overline, as the text trace has it, is drawn
+// through a capital letter by Graphviz's fonts.
+std::string DotRenderer::bar_of(NodeId node) const {
+  const std::string_view name = graph_.name(node);
+  const size_t underscore = name.find('_');
+  const bool has_subscript = underscore != std::string_view::npos &&
+                             underscore > 0 && underscore + 1 < name.size();
+  const std::string head = html(spell_name(
+      has_subscript ? name.substr(0, underscore) : name, Style::Unicode));
+  const std::string whole = this->name(node);
+  if (whole.compare(0, head.size(), head) != 0)
+    return fmt::format("<O>{}</O>", whole);
+  return fmt::format("<O>{}</O>{}", head, whole.substr(head.size()));
 }
 
 // The step, the right side, the value and the bar, one line each.
@@ -188,7 +202,9 @@ void DotRenderer::edge(uint32_t edge) {
 }
 
 // One rank per level: a leaf is at level 0, any other node one past its
-// highest parent. Within a rank the nodes keep the topological order.
+// highest parent. Within a rank the nodes keep the topological order, top
+// to bottom, held by a chain of invisible edges: left to itself, Graphviz
+// would shuffle them to shorten edges.
 void DotRenderer::ranks() {
   std::vector<uint32_t> level(graph_.size(), 0);
   uint32_t top = 0;
@@ -205,6 +221,12 @@ void DotRenderer::ranks() {
     for (NodeId node : rank)
       out_.print(" n{};", node);
     out_.print(" }}\n");
+    if (rank.size() < 2)
+      continue;
+    out_.print("  n{}", rank[0]);
+    for (size_t i = 1; i < rank.size(); ++i)
+      out_.print(" -> n{}", rank[i]);
+    out_.print(" [style=invis];\n");
   }
 }
 

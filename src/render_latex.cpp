@@ -18,8 +18,9 @@ bool is_letter(char c) {
 
 // Whether a command prints nothing by itself: it only shapes its argument.
 bool is_invisible(std::string_view command) {
-  for (std::string_view name : {"left", "right", "mathit", "mathrm", "frac",
-                                "bar", "overline", "operatorname", "text"}) {
+  for (std::string_view name :
+       {"left", "right", "mathit", "mathrm", "mathopen", "frac", "bar",
+        "overline", "operatorname", "text"}) {
     if (command == name)
       return true;
   }
@@ -48,6 +49,30 @@ size_t printed_width(std::string_view latex) {
     ++i;
   }
   return width;
+}
+
+// The top-level terms of a formula: split before each ` + ` and ` - ` that
+// no brace, parenthesis or \left ... \right encloses. Each term after the
+// first starts with its sign.
+std::vector<std::string_view> top_level_terms(std::string_view latex) {
+  std::vector<std::string_view> terms;
+  size_t depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < latex.size(); ++i) {
+    std::string_view rest = latex.substr(i);
+    if (rest.starts_with("\\left") || latex[i] == '{' || latex[i] == '(') {
+      ++depth;
+    } else if (rest.starts_with("\\right") || latex[i] == '}' ||
+               latex[i] == ')') {
+      depth -= depth > 0 ? 1 : 0;
+    } else if (depth == 0 && i > start &&
+               (rest.starts_with(" + ") || rest.starts_with(" - "))) {
+      terms.push_back(latex.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  terms.push_back(latex.substr(start));
+  return terms;
 }
 
 // A path or message as a LaTeX comment may hold it: on one line.
@@ -125,23 +150,43 @@ void LatexRenderer::render() {
     out_.print("\\end{{align*}}\n\\end{{document}}\n");
 }
 
-// The parts go on one line while they fit, then on a line of their own.
+// The parts go on one line while they fit, then on a line of their own; a
+// part too wide for a line of its own goes on over several, a term at a
+// time, each further line indented under the `=`.
 void LatexRenderer::row(const TraceRow& row) {
   std::string text = row.left + " &= ";
   size_t width = printed_width(row.left) + 3;
+  auto break_line = [&](std::string_view indent) {
+    lines_.push_back({std::move(text), true});
+    text = indent;
+    width = printed_width(indent);
+  };
   for (size_t i = 0; i < row.parts.size(); ++i) {
     const std::string& part = row.parts[i];
     size_t part_width = printed_width(part);
     if (i > 0 && width + part_width + 3 > kLineWidth) {
-      lines_.push_back({std::move(text), true});
-      text = "  &= ";
-      width = 3;
+      break_line("  &= ");
     } else if (i > 0) {
       text += " = ";
       width += 3;
     }
-    text += part;
-    width += part_width;
+    if (width + part_width <= kLineWidth) {
+      text += part;
+      width += part_width;
+      continue;
+    }
+    std::vector<std::string_view> terms = top_level_terms(part);
+    for (size_t t = 0; t < terms.size(); ++t) {
+      size_t term_width = printed_width(terms[t]);
+      if (t > 0 && width + term_width + 1 > kLineWidth) {
+        break_line("  &\\quad ");
+      } else if (t > 0) {
+        text += ' ';
+        ++width;
+      }
+      text += terms[t];
+      width += term_width;
+    }
   }
   if (row.set_on_command_line)
     text += " \\quad \\text{(set on the command line)}";

@@ -388,7 +388,8 @@ void ExprPrinter::print_call(const ExprNode& node) {
     return;
   }
   out_ += name;
-  out_ += style() == Style::Latex ? "\\left(" : "(";
+  // An empty \mathopen keeps TeX from spacing `\sigma (z)` as a product.
+  out_ += style() == Style::Latex ? "\\mathopen{}\\left(" : "(";
   print(node.a, 0);
   if (node.b != kNoExpr) {
     out_ += ", ";

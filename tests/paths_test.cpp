@@ -68,8 +68,12 @@ TEST(PathsTest, DiamondHasOnePathThroughEachSide) {
   EXPECT_DOUBLE_EQ(rule.paths[1].product, 1.6 * -std::sin(h) * std::sin(h));
 }
 
-// Two paths of three edges cost 2 + 2 multiplications; backprop multiplies
-// once per edge not into the output: x -> h, h -> p and h -> q.
+// The diamond, for x: the paths x -> h -> p -> y and x -> h -> q -> y have
+// three edges each, so 2 + 2 multiplications, and one addition joins them.
+// Backprop: pbar = q and qbar = p come free (their child is the output,
+// whose bar is 1); hbar = pbar*cos(h) + qbar*(-sin(h)) is 2 multiplications
+// and 1 addition; xbar = hbar*2x is 1 more: 3 and 1. The edge x -> h, which
+// both paths share, is multiplied once instead of twice.
 TEST(PathsTest, BackpropReusesTheSharedEdge) {
   Model model = testing::model(kDiamond);
   Trace trace = evaluate(model);
@@ -78,6 +82,43 @@ TEST(PathsTest, BackpropReusesTheSharedEdge) {
   EXPECT_EQ(rule.path_additions, 1);
   EXPECT_EQ(rule.backprop_multiplications, 3);
   EXPECT_EQ(rule.backprop_additions, 1);
+}
+
+// The lecture's example, for w: the paths w -> z -> y -> L -> L_reg (4
+// edges, 3 multiplications) and w -> R -> L_reg (2 edges, 1), added once:
+// 4 and 1. Backprop multiplies on w -> z, z -> y, y -> L and w -> R, but not
+// on L -> L_reg and R -> L_reg, whose child is the output with bar 1 (Lbar
+// = 1, Rbar = lambda): 4; and adds once, at w, which has two children. The
+// two paths share no edge, so for this one bar there is nothing to re-use.
+TEST(PathsTest, LectureExampleCostsTheSameEitherWayForW) {
+  const std::string path =
+      testing::source_dir() + "/graphs/logistic_regression.expr";
+  Model model = testing::model(testing::read_file(path));
+  Trace trace = evaluate(model);
+  ChainRule rule = chain_rule(trace, *model.graph.find("w"));
+  EXPECT_EQ(rule.path_count, 2);
+  EXPECT_EQ(rule.path_multiplications, 4);
+  EXPECT_EQ(rule.path_additions, 1);
+  EXPECT_EQ(rule.backprop_multiplications, 4);
+  EXPECT_EQ(rule.backprop_additions, 1);
+}
+
+// Softmax, for z_1: z_1 -> e_1 -> p_1 -> L (3 edges, 2 multiplications)
+// and z_1 -> e_1 -> s -> p_i -> L for i = 1, 2, 3 (4 edges, 3 each): 4
+// paths, 2 + 3*3 = 11 multiplications, 3 additions. Backprop computes sbar
+// once and re-uses it: a multiplication on each of z_1 -> e_1, e_1 -> s,
+// e_1 -> p_1, s -> p_1, s -> p_2 and s -> p_3 (the edges p_i -> L go into
+// the output): 6; an addition at e_1 (2 children) and two at s (3): 3.
+TEST(PathsTest, SoftmaxReusesTheBarOfTheSum) {
+  const std::string path = testing::source_dir() + "/graphs/softmax.expr";
+  Model model = testing::model(testing::read_file(path));
+  Trace trace = evaluate(model);
+  ChainRule rule = chain_rule(trace, *model.graph.find("z_1"));
+  EXPECT_EQ(rule.path_count, 4);
+  EXPECT_EQ(rule.path_multiplications, 11);
+  EXPECT_EQ(rule.path_additions, 3);
+  EXPECT_EQ(rule.backprop_multiplications, 6);
+  EXPECT_EQ(rule.backprop_additions, 3);
 }
 
 TEST(PathsTest, ManyPathsAreCountedButListedOnlyUpToTheLimit) {

@@ -266,7 +266,7 @@ TEST_F(PrintTest, CallsHoldTheirArguments) {
   EXPECT_EQ(right("z = 1; y = sigmoid(z)"), "sigma(z)");
   EXPECT_EQ(right("z = 1; y = sigmoid(z)", Style::Unicode), "\u03c3(z)");
   EXPECT_EQ(right("z = 1; y = sigmoid(z)", Style::Latex),
-            "\\sigma\\left(z\\right)");
+            "\\sigma\\mathopen{}\\left(z\\right)");
 }
 
 TEST_F(PrintTest, LatexWritesFractionsAndDots) {

@@ -18,7 +18,8 @@ struct DotOptions {
 /// (blue) and its bar (magenta), or "no bar" when the output does not
 /// depend on it. Every edge is labelled with its local derivative, as a
 /// formula and as a number. The ranks, left to right, are the levels of the
-/// topological order: a node sits one rank right of its rightmost parent.
+/// topological order: a node sits one rank right of its rightmost parent,
+/// and the nodes of a rank keep the topological order from top to bottom.
 void render_dot(const Trace& trace, const DotOptions& options, Sink& out);
 
 }  // namespace backprop

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 namespace backprop::cli {
@@ -54,15 +55,15 @@ bool use_color(const std::string& when, std::FILE* stream) {
   return is_terminal(stream);
 }
 
-std::optional<StepPrompt> StepPrompt::open() {
+std::optional<StepPrompt> StepPrompt::open(bool color) {
   int terminal = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (terminal < 0)
     return std::nullopt;
-  return StepPrompt(terminal);
+  return StepPrompt(terminal, color);
 }
 
 StepPrompt::StepPrompt(StepPrompt&& other) noexcept
-    : terminal_(other.terminal_) {
+    : terminal_(other.terminal_), color_(other.color_) {
   other.terminal_ = -1;
 }
 
@@ -73,12 +74,13 @@ StepPrompt::~StepPrompt() {
 
 bool StepPrompt::operator()(size_t step, size_t total) {
   std::fflush(stdout);
-  write_all(terminal_,
-            fmt::format("\x1b[2m-- step {} of {}: Enter for the next, q to "
-                        "quit --\x1b[0m",
-                        step, total));
+  const std::string prompt = fmt::format(
+      "-- step {} of {}: Enter for the next, q to quit --", step, total);
+  write_all(terminal_, color_ ? "\x1b[2m" + prompt + "\x1b[0m" : prompt);
   int key = read_key();
-  write_all(terminal_, "\r\x1b[2K");
+  // Spaces rather than an escape sequence erase it, so that a terminal
+  // without colour (NO_COLOR, TERM=dumb) gets none.
+  write_all(terminal_, "\r" + std::string(prompt.size(), ' ') + "\r");
   return key != 'q' && key != 'Q' && key != 4 && key != -1;
 }
 

@@ -22,8 +22,9 @@ bool use_color(const std::string& when, std::FILE* stream);
 /// on the terminal and is erased once a key is pressed.
 class StepPrompt {
  public:
-  /// A prompt on /dev/tty, or nullopt when there is no terminal to ask.
-  static std::optional<StepPrompt> open();
+  /// A prompt on /dev/tty, dimmed when `color`, or nullopt when there is
+  /// no terminal to ask.
+  static std::optional<StepPrompt> open(bool color);
 
   StepPrompt(StepPrompt&& other) noexcept;
   StepPrompt(const StepPrompt&) = delete;
@@ -35,10 +36,11 @@ class StepPrompt {
   bool operator()(size_t step, size_t total);
 
  private:
-  explicit StepPrompt(int terminal) : terminal_(terminal) {}
+  StepPrompt(int terminal, bool color) : terminal_(terminal), color_(color) {}
   int read_key();
 
   int terminal_ = -1;
+  bool color_ = false;
 };
 
 }  // namespace backprop::cli

@@ -178,8 +178,9 @@ bool render(const Trace& trace, const Options& options, std::FILE* out) {
     render_paths(trace, chain_rule(trace, node), text, sink);
     return passed;
   }
-  std::optional<StepPrompt> prompt =
-      options.step && is_terminal(out) ? StepPrompt::open() : std::nullopt;
+  std::optional<StepPrompt> prompt = options.step && is_terminal(out)
+                                         ? StepPrompt::open(text.color)
+                                         : std::nullopt;
   if (prompt) {
     text.after_step = [&prompt](size_t step, size_t total) {
       return (*prompt)(step, total);
