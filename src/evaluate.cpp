@@ -305,6 +305,17 @@ void Evaluator::local_derivatives(Trace& trace) {
       std::fill_n(&trace.local_values[edge], parents.size(), 0.0);
       sweep_tree(pool_, statement, scratch_, slot, adjoint_,
                  &trace.local_values[edge]);
+      // Without the symbolic form there is no operation to blame, but a
+      // grader still needs to know that a gradient is not finite.
+      for (uint32_t i = 0; i < parents.size(); ++i) {
+        const double local = trace.local_values[edge + i];
+        if (std::isfinite(local) || !std::isfinite(trace.values[child]))
+          continue;
+        warn(trace, child, statement.name_span,
+             fmt::format("the local derivative of '{}' by '{}' is {}",
+                         graph_.name(child), graph_.name(parents[i]),
+                         spell_non_finite(local)));
+      }
       continue;
     }
     for (uint32_t i = 0; i < parents.size(); ++i) {

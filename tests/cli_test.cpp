@@ -363,5 +363,19 @@ TEST_F(CliTest, JsonWarningNamesTheOperation) {
   EXPECT_NE(message.find("division by zero"), std::string::npos) << message;
 }
 
+TEST_F(CliTest, AnswerKeyWarnsOfAGradientThatIsNotFinite) {
+  // d sqrt(x)/dx = 1/(2*sqrt(x)) is 1/0 at x = 0: the value is finite, the
+  // gradient is not, and the answer key has no formula to point into.
+  testing::Run run = run_tool({"--answer-key", "--format", "json", "-"},
+                              "x = 0\ny = sqrt(x)\n");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  Json trace = Json::parse(run.out);
+  EXPECT_EQ(trace["gradients"]["x"], "Infinity");
+  ASSERT_EQ(trace["warnings"].size(), 1u);
+  EXPECT_EQ(trace["warnings"][0]["node"], "y");
+  EXPECT_EQ(trace["warnings"][0]["message"],
+            "the local derivative of 'y' by 'x' is inf");
+}
+
 }  // namespace
 }  // namespace backprop
