@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 
 #include "backprop/expr.hpp"
 
@@ -206,14 +207,42 @@ const FunctionInfo& info(Function function) {
   return kTable[static_cast<size_t>(function)];
 }
 
+namespace {
+
+// The lengths and first bytes of every callable spelling, as bit sets.
+// The parser asks find_function() about every name it reads, and most
+// names (x, w_12, h3) fail one of the two tests without a look at a row.
+struct Prefilter {
+  uint64_t lengths = 0;                 // bit n: some spelling has n bytes
+  std::array<bool, 256> first_bytes{};  // byte b: some spelling starts so
+};
+
+constexpr Prefilter kPrefilter = [] {
+  Prefilter filter;
+  for (const FunctionInfo& row : kTable) {
+    if (!row.callable)
+      continue;
+    for (std::string_view spelling : {row.name, row.alias}) {
+      if (spelling.empty())
+        continue;
+      filter.lengths |= uint64_t{1} << spelling.size();
+      filter.first_bytes[static_cast<unsigned char>(spelling[0])] = true;
+    }
+  }
+  return filter;
+}();
+
+}  // namespace
+
 std::optional<Function> find_function(std::string_view name) {
-  // The parser asks this of every name it reads. The first byte rules out
-  // almost every row before a whole comparison.
-  auto spells = [name](std::string_view spelling) {
-    return !spelling.empty() && spelling[0] == name[0] && spelling == name;
-  };
-  if (name.empty())
+  if (name.empty() || name.size() >= 64 ||
+      !(kPrefilter.lengths >> name.size() & 1) ||
+      !kPrefilter.first_bytes[static_cast<unsigned char>(name[0])]) {
     return std::nullopt;
+  }
+  auto spells = [name](std::string_view spelling) {
+    return !spelling.empty() && spelling == name;
+  };
   for (const FunctionInfo& row : kTable) {
     if (row.callable && (spells(row.name) || spells(row.alias)))
       return row.id;
