@@ -166,23 +166,29 @@ void CsvReader::read_header(uint32_t begin, uint32_t end) {
   }
 }
 
+// "1 cell", "2 cells".
+std::string counted(size_t count, std::string_view noun) {
+  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
 void CsvReader::read_row(uint32_t begin, uint32_t end) {
   std::vector<Cell> cells = split(text_, begin, end);
   const size_t width = table_.column_count();
   if (cells.size() < width) {
     throw Failure(Diagnostic::error(
         {end, end},
-        fmt::format("the header names {} columns, but this row has {} "
-                    "cells; the value of '{}' is missing",
-                    width, cells.size(), column(cells.size()))));
+        fmt::format("the header names {}, but this row has {}; the value "
+                    "of '{}' is missing",
+                    counted(width, "column"), counted(cells.size(), "cell"),
+                    column(cells.size()))));
   }
   if (cells.size() > width) {
     Span extra = cells[width].span;
     extra.end = end;
     throw Failure(Diagnostic::error(
-        extra, fmt::format("the header names {} columns, but this row has "
-                           "{} cells",
-                           width, cells.size())));
+        extra,
+        fmt::format("the header names {}, but this row has {}",
+                    counted(width, "column"), counted(cells.size(), "cell"))));
   }
   std::vector<double> numbers;
   numbers.reserve(width);

@@ -485,7 +485,7 @@ void render_parameters(const TrainingRun& run, Sink& out) {
     } else {
       out.print("these are the parameters that epoch {} started from,\n",
                 stopped.epoch - 1);
-      out.print("# the last epoch whose mean {} was finite ({}).\n", loss,
+      out.print("# the last epoch run to the end (its mean {} was {}).\n", loss,
                 history.losses.back());
     }
   } else {

@@ -240,7 +240,7 @@ int report_divergence(const Options& options, const TrainingRun& run) {
           ? fmt::format("'{}' holds the initial parameters", options.save)
           : fmt::format(
                 "'{}' holds the parameters that epoch {} started "
-                "from, the last whose loss was finite",
+                "from, the last epoch run to the end",
                 options.save, divergence.epoch - 1);
   Diagnostic note{Severity::Note, std::nullopt, std::move(held), {}};
   std::cerr << render(note, nullptr);
