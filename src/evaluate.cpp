@@ -232,6 +232,7 @@ class Evaluator {
 
  private:
   void forward(Trace& trace);
+  void numeric_local_derivatives(Trace& trace, NodeId child);
   void local_derivatives(Trace& trace);
   void backward(Trace& trace);
   void warn(Trace& trace, NodeId node, Span span, std::string message);
@@ -242,6 +243,7 @@ class Evaluator {
   std::span<const LeafValue> leaf_values_;
   std::vector<double> scratch_;
   std::vector<double> adjoint_;
+  std::vector<uint32_t> slot_;  // per node, its place among a child's parents
 };
 
 Trace Evaluator::run() {
@@ -249,8 +251,10 @@ Trace Evaluator::run() {
   trace.model = &model_;
   trace.output = graph_.output;
   trace.affects_output = ancestors_of(graph_, graph_.output);
+  trace.local_values.assign(graph_.edge_count(), std::nan(""));
   forward(trace);
-  local_derivatives(trace);
+  if (model_.symbolic)
+    local_derivatives(trace);
   backward(trace);
   return trace;
 }
@@ -279,45 +283,48 @@ void Evaluator::forward(Trace& trace) {
       warn(trace, node, span_of_expr(graph_, issue.at, node),
            fmt::format("'{}': {}", graph_.name(node), issue.message));
     }
+    // Without symbolic derivatives, the reverse sweep over the statement's
+    // tree runs now, while `scratch_` still holds the values of its
+    // subtrees, rather than evaluating the tree a second time later.
+    if (!model_.symbolic && trace.affects_output[node])
+      numeric_local_derivatives(trace, node);
   }
 }
 
-void Evaluator::local_derivatives(Trace& trace) {
-  const double nan = std::nan("");
-  trace.local_values.assign(graph_.edge_count(), nan);
-  std::vector<uint32_t> slot;
-  if (!model_.symbolic)
-    slot.assign(graph_.size(), 0);
+void Evaluator::numeric_local_derivatives(Trace& trace, NodeId child) {
+  std::span<const NodeId> parents = graph_.parents(child);
+  if (parents.empty())
+    return;
+  if (slot_.empty())
+    slot_.assign(graph_.size(), 0);
+  for (uint32_t i = 0; i < parents.size(); ++i)
+    slot_[parents[i]] = i;
+  const Statement& statement = graph_.statement(child);
+  const uint32_t edge = graph_.first_edge(child);
+  std::fill_n(&trace.local_values[edge], parents.size(), 0.0);
+  sweep_tree(pool_, statement, scratch_, slot_, adjoint_,
+             &trace.local_values[edge]);
+  // There is no formula to point into, but a grader still needs to know
+  // that a gradient is not finite.
+  for (uint32_t i = 0; i < parents.size(); ++i) {
+    const double local = trace.local_values[edge + i];
+    if (std::isfinite(local) || !std::isfinite(trace.values[child]))
+      continue;
+    warn(trace, child, statement.name_span,
+         fmt::format("the local derivative of '{}' by '{}' is {}",
+                     graph_.name(child), graph_.name(parents[i]),
+                     spell_non_finite(local)));
+  }
+}
 
+// The symbolic local derivatives, each evaluated at the forward values.
+void Evaluator::local_derivatives(Trace& trace) {
   for (NodeId child : model_.order) {
     if (!trace.affects_output[child])
       continue;
     const Statement& statement = graph_.statement(child);
     std::span<const NodeId> parents = graph_.parents(child);
     const uint32_t edge = graph_.first_edge(child);
-    if (!model_.symbolic) {
-      if (parents.empty())
-        continue;
-      for (uint32_t i = 0; i < parents.size(); ++i)
-        slot[parents[i]] = i;
-      Issue ignored;
-      evaluate_tree(pool_, statement, trace.values, scratch_, ignored);
-      std::fill_n(&trace.local_values[edge], parents.size(), 0.0);
-      sweep_tree(pool_, statement, scratch_, slot, adjoint_,
-                 &trace.local_values[edge]);
-      // Without the symbolic form there is no operation to blame, but a
-      // grader still needs to know that a gradient is not finite.
-      for (uint32_t i = 0; i < parents.size(); ++i) {
-        const double local = trace.local_values[edge + i];
-        if (std::isfinite(local) || !std::isfinite(trace.values[child]))
-          continue;
-        warn(trace, child, statement.name_span,
-             fmt::format("the local derivative of '{}' by '{}' is {}",
-                         graph_.name(child), graph_.name(parents[i]),
-                         spell_non_finite(local)));
-      }
-      continue;
-    }
     for (uint32_t i = 0; i < parents.size(); ++i) {
       Issue issue;
       double value = evaluate_checked(pool_, model_.locals.by_parent[edge + i],

@@ -2,6 +2,7 @@
 // characters pasted from slides (such as '·' or '−').
 #include "backprop/lexer.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -12,17 +13,59 @@
 namespace backprop {
 namespace {
 
+// What a byte can be, as bits: the lexer asks this of every byte, and one
+// table look-up answers it.
+enum ByteClass : uint8_t {
+  kBlank = 1,      // skipped between tokens: ' ', '\t', '\r'
+  kDigit = 2,      // '0' to '9'
+  kNameStart = 4,  // a letter or '_'
+};
+
+constexpr std::array<uint8_t, 256> kByteClasses = [] {
+  std::array<uint8_t, 256> classes{};
+  for (unsigned char c : {' ', '\t', '\r'})
+    classes[c] = kBlank;
+  for (int c = '0'; c <= '9'; ++c)
+    classes[c] = kDigit;
+  for (int c = 'a'; c <= 'z'; ++c)
+    classes[c] = classes[c - 'a' + 'A'] = kNameStart;
+  classes['_'] = kNameStart;
+  return classes;
+}();
+
+bool is_a(char c, uint8_t classes) {
+  return (kByteClasses[static_cast<unsigned char>(c)] & classes) != 0;
+}
+
 bool is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  return is_a(c, kNameStart);
 }
 
 bool is_digit(char c) {
-  return c >= '0' && c <= '9';
+  return is_a(c, kDigit);
 }
 
 bool is_name_char(char c) {
-  return is_name_start(c) || is_digit(c);
+  return is_a(c, kNameStart | kDigit);
 }
+
+// The token that each byte is by itself, or End for none.
+constexpr std::array<TokenKind, 256> kOneByteTokens = [] {
+  std::array<TokenKind, 256> kinds{};
+  kinds.fill(TokenKind::End);
+  kinds['+'] = TokenKind::Plus;
+  kinds['-'] = TokenKind::Minus;
+  kinds['*'] = TokenKind::Star;
+  kinds['/'] = TokenKind::Slash;
+  kinds['^'] = TokenKind::Caret;
+  kinds['('] = TokenKind::LeftParen;
+  kinds[')'] = TokenKind::RightParen;
+  kinds[','] = TokenKind::Comma;
+  kinds['='] = TokenKind::Equals;
+  kinds[';'] = TokenKind::Semicolon;
+  kinds['\n'] = TokenKind::Newline;
+  return kinds;
+}();
 
 // Characters a student may paste from a lecture's slides, with what this
 // language spells them as.
@@ -116,11 +159,13 @@ Token Lexer::next() {
   const uint32_t size = static_cast<uint32_t>(text_.size());
   while (position_ < size) {
     char c = text_[position_];
-    if (c == ' ' || c == '\t' || c == '\r') {
+    if (is_a(c, kBlank)) {
       ++position_;
     } else if (c == '#') {
-      while (position_ < size && text_[position_] != '\n')
-        ++position_;
+      size_t line_end = text_.find('\n', position_);
+      position_ = line_end == std::string_view::npos
+                      ? size
+                      : static_cast<uint32_t>(line_end);
     } else {
       break;
     }
@@ -130,51 +175,15 @@ Token Lexer::next() {
     return {TokenKind::End, {begin, begin}};
 
   char c = text_[begin];
+  if (is_name_start(c))
+    return lex_name(begin);
   if (is_digit(c) ||
       (c == '.' && begin + 1 < size && is_digit(text_[begin + 1]))) {
     return lex_number(begin);
   }
-  if (is_name_start(c))
-    return lex_name(begin);
-
-  TokenKind kind;
-  switch (c) {
-    case '+':
-      kind = TokenKind::Plus;
-      break;
-    case '-':
-      kind = TokenKind::Minus;
-      break;
-    case '*':
-      kind = TokenKind::Star;
-      break;
-    case '/':
-      kind = TokenKind::Slash;
-      break;
-    case '^':
-      kind = TokenKind::Caret;
-      break;
-    case '(':
-      kind = TokenKind::LeftParen;
-      break;
-    case ')':
-      kind = TokenKind::RightParen;
-      break;
-    case ',':
-      kind = TokenKind::Comma;
-      break;
-    case '=':
-      kind = TokenKind::Equals;
-      break;
-    case ';':
-      kind = TokenKind::Semicolon;
-      break;
-    case '\n':
-      kind = TokenKind::Newline;
-      break;
-    default:
-      stray_character(begin);
-  }
+  TokenKind kind = kOneByteTokens[static_cast<unsigned char>(c)];
+  if (kind == TokenKind::End)
+    stray_character(begin);
   ++position_;
   return {kind, {begin, position_}};
 }

@@ -2,6 +2,7 @@
 #include "backprop/parser.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 #include "backprop/diagnostic.hpp"
@@ -266,13 +267,22 @@ Parsed Parser::parse_call(Span name, uint32_t depth) {
   ++open_parens_;
   skip_line_breaks();
 
-  std::vector<Parsed> arguments;
+  // No function takes more than two arguments; further ones are parsed,
+  // to be counted in the error, and not kept.
+  std::array<Parsed, 2> arguments{};
+  size_t count = 0;
+  auto parse_argument = [&] {
+    Parsed argument = parse_sum(depth + 1);
+    if (count < arguments.size())
+      arguments[count] = argument;
+    ++count;
+  };
   if (!at(TokenKind::RightParen)) {
-    arguments.push_back(parse_sum(depth + 1));
+    parse_argument();
     while (at(TokenKind::Comma)) {
       advance();
       skip_line_breaks();
-      arguments.push_back(parse_sum(depth + 1));
+      parse_argument();
     }
   }
   if (!at(TokenKind::RightParen)) {
@@ -284,19 +294,17 @@ Parsed Parser::parse_call(Span name, uint32_t depth) {
   advance();
 
   const FunctionInfo& row = info(*function);
-  if (static_cast<int>(arguments.size()) != row.arity) {
+  if (count != static_cast<size_t>(row.arity)) {
     throw Failure(Diagnostic::error(
-        call,
-        fmt::format("'{}' takes {} argument{}, but {} {} given", spelled,
-                    row.arity, row.arity == 1 ? "" : "s", arguments.size(),
-                    arguments.size() == 1 ? "was" : "were")));
+        call, fmt::format("'{}' takes {} argument{}, but {} {} given", spelled,
+                          row.arity, row.arity == 1 ? "" : "s", count,
+                          count == 1 ? "was" : "were")));
   }
-  uint32_t height = 0;
-  for (const Parsed& argument : arguments) {
-    height = std::max(height, argument.height);
-  }
+  uint32_t height = arguments[0].height;
+  if (count > 1)
+    height = std::max(height, arguments[1].height);
   check_depth(0, height + 1, name);
-  ExprId second = arguments.size() > 1 ? arguments[1].id : kNoExpr;
+  ExprId second = count > 1 ? arguments[1].id : kNoExpr;
   ExprId id =
       program_.exprs.make_call(*function, arguments[0].id, second, name.begin);
   return {id, height + 1};
