@@ -130,7 +130,7 @@ ExprId Expander::copy_node(ExprId id, ExprId a, ExprId b) {
     case ExprKind::Number:
       return pool.make_number(in_.exprs.number(id), offset);
     case ExprKind::Name:
-      return pool.make_name(node.a, offset);
+      return pool.make_name(node.a, offset, node.b);
     case ExprKind::Call:
       return pool.make_call(node.function, a, b, offset);
     default:

@@ -28,8 +28,8 @@ ExprId ExprPool::make_number(double value, uint32_t offset) {
   return static_cast<ExprId>(nodes_.size() - 1);
 }
 
-ExprId ExprPool::make_name(uint32_t name, uint32_t offset) {
-  nodes_.push_back({ExprKind::Name, Function::Sigma, name, 0});
+ExprId ExprPool::make_name(uint32_t name, uint32_t offset, uint32_t length) {
+  nodes_.push_back({ExprKind::Name, Function::Sigma, name, length});
   offsets_.push_back(offset);
   return static_cast<ExprId>(nodes_.size() - 1);
 }

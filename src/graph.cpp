@@ -166,10 +166,13 @@ std::vector<std::string_view> Graph::names() const {
 
 // The name that a Name node of the program spells.
 std::string_view Graph::spelled(ExprId id) const {
-  uint32_t offset = program.exprs.offset(id);
-  return offset == ExprPool::kNoOffset
-             ? std::string_view(program.extra_names[program.exprs[id].a])
-             : name_at(source().text(), offset);
+  const ExprNode& node = program.exprs[id];
+  const uint32_t offset = program.exprs.offset(id);
+  if (offset == ExprPool::kNoOffset)
+    return program.extra_names[node.a];
+  if (node.b != 0)
+    return source().text().substr(offset, node.b);
+  return name_at(source().text(), offset);
 }
 
 void Graph::index_names() {

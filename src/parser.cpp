@@ -228,7 +228,9 @@ Parsed Parser::parse_primary(uint32_t depth) {
                         text(token.span))));
       }
       references_name_ = true;
-      return {program_.exprs.make_name(token.span.begin, token.span.begin), 1};
+      return {program_.exprs.make_name(token.span.begin, token.span.begin,
+                                       token.span.end - token.span.begin),
+              1};
     }
     case TokenKind::LeftParen: {
       check_depth(depth + 1, 0, token.span);

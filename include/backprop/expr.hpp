@@ -18,7 +18,8 @@ inline constexpr ExprId kNoExpr = std::numeric_limits<ExprId>::max();
 
 enum class ExprKind : uint8_t {
   Number,    // a literal; `a` indexes the pool's numbers
-  Name,      // `a` is a NodeId once names are resolved, a byte offset before
+  Name,      // `a` is a NodeId once names are resolved, a byte offset
+             // before; `b` is the name's length in the source, or 0
   Negate,    // -a
   Add,       // a + b
   Subtract,  // a - b
@@ -61,7 +62,8 @@ class ExprPool {
   uint32_t offset(ExprId id) const { return offsets_[id]; }
 
   ExprId make_number(double value, uint32_t offset = kNoOffset);
-  ExprId make_name(uint32_t name, uint32_t offset = kNoOffset);
+  ExprId make_name(uint32_t name, uint32_t offset = kNoOffset,
+                   uint32_t length = 0);
   ExprId make(ExprKind kind, ExprId a, ExprId b = kNoExpr,
               uint32_t offset = kNoOffset);
   ExprId make_call(Function function, ExprId a, ExprId b = kNoExpr,
