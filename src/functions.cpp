@@ -209,43 +209,51 @@ const FunctionInfo& info(Function function) {
 
 namespace {
 
-// The lengths and first bytes of every callable spelling, as bit sets.
-// The parser asks find_function() about every name it reads, and most
-// names (x, w_12, h3) fail one of the two tests without a look at a row.
-struct Prefilter {
+// Every callable spelling with its function, packed together, and their
+// lengths and first bytes as bit sets. The parser asks find_function()
+// about every name it reads: most names (x, w_12, h3) fail one of the two
+// bit tests at once, and a function's name is found in a short scan.
+struct Spellings {
+  struct Entry {
+    std::string_view spelling;
+    Function id;
+  };
+  std::array<Entry, 2 * kTable.size()> entries{};
+  size_t count = 0;
   uint64_t lengths = 0;                 // bit n: some spelling has n bytes
   std::array<bool, 256> first_bytes{};  // byte b: some spelling starts so
 };
 
-constexpr Prefilter kPrefilter = [] {
-  Prefilter filter;
+constexpr Spellings kSpellings = [] {
+  Spellings spellings;
   for (const FunctionInfo& row : kTable) {
     if (!row.callable)
       continue;
     for (std::string_view spelling : {row.name, row.alias}) {
       if (spelling.empty())
         continue;
-      filter.lengths |= uint64_t{1} << spelling.size();
-      filter.first_bytes[static_cast<unsigned char>(spelling[0])] = true;
+      spellings.entries[spellings.count++] = {spelling, row.id};
+      spellings.lengths |= uint64_t{1} << spelling.size();
+      spellings.first_bytes[static_cast<unsigned char>(spelling[0])] = true;
     }
   }
-  return filter;
+  return spellings;
 }();
 
 }  // namespace
 
 std::optional<Function> find_function(std::string_view name) {
   if (name.empty() || name.size() >= 64 ||
-      !(kPrefilter.lengths >> name.size() & 1) ||
-      !kPrefilter.first_bytes[static_cast<unsigned char>(name[0])]) {
+      !(kSpellings.lengths >> name.size() & 1) ||
+      !kSpellings.first_bytes[static_cast<unsigned char>(name[0])]) {
     return std::nullopt;
   }
-  auto spells = [name](std::string_view spelling) {
-    return !spelling.empty() && spelling == name;
-  };
-  for (const FunctionInfo& row : kTable) {
-    if (row.callable && (spells(row.name) || spells(row.alias)))
-      return row.id;
+  for (size_t i = 0; i < kSpellings.count; ++i) {
+    const Spellings::Entry& entry = kSpellings.entries[i];
+    if (entry.spelling.size() == name.size() && entry.spelling[0] == name[0] &&
+        entry.spelling == name) {
+      return entry.id;
+    }
   }
   return std::nullopt;
 }
