@@ -181,6 +181,7 @@ void Graph::index_names() {
   // statement, as in most files, is found while its slot is still in the
   // cache. Names used before their statement wait in `later`.
   std::vector<ExprId> later;
+  index_.reserve(size());
   for (NodeId node = 0; node < size(); ++node) {
     const Statement& statement = this->statement(node);
     for (ExprId id = statement.first; id <= statement.value; ++id) {

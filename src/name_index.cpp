@@ -13,9 +13,21 @@ uint32_t NameIndex::hash(std::string_view name) {
   return static_cast<uint32_t>(h) | 1u;
 }
 
+void NameIndex::reserve(size_t count) {
+  size_t capacity = slots_.empty() ? 64 : slots_.size();
+  while (capacity < 2 * count)
+    capacity *= 2;
+  if (capacity > slots_.size())
+    rehash(capacity);
+}
+
 void NameIndex::grow() {
+  rehash(slots_.empty() ? 64 : slots_.size() * 2);
+}
+
+void NameIndex::rehash(size_t capacity) {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  slots_.assign(capacity, Slot{});
   const size_t mask = slots_.size() - 1;
   for (const Slot& slot : old) {
     if (slot.hash == 0)

@@ -22,6 +22,9 @@ class NameIndex {
   template <typename NameOf>
   std::optional<uint32_t> find(std::string_view name, NameOf name_of) const;
 
+  /// Makes room for `count` names, so that inserting them never rehashes.
+  void reserve(size_t count);
+
  private:
   struct Slot {
     uint32_t hash = 0;  // 0 marks an empty slot
@@ -29,6 +32,7 @@ class NameIndex {
   };
   static uint32_t hash(std::string_view name);
   void grow();
+  void rehash(size_t capacity);  // a power of two
 
   std::vector<Slot> slots_;
   size_t size_ = 0;
