@@ -86,6 +86,9 @@ class JsonRenderer {
   void render();
 
  private:
+  // A string_view, not a `const char*`, so that a literal's length is
+  // known when it is compiled.
+  void put(std::string_view text) { line_.append(text.data(), text.size()); }
   // Names are identifiers, so they need no escaping.
   void name(NodeId node) {
     line_ += '"';
@@ -95,7 +98,7 @@ class JsonRenderer {
   void key(std::string_view key) {
     line_ += '"';
     line_ += key;
-    line_ += "\": ";
+    put("\": ");
   }
   void expression(ExprId id, const PrintOptions& options) {
     line_ += '"';
@@ -115,7 +118,8 @@ class JsonRenderer {
   bool is_unused(NodeId node) const { return !trace_.has_bar(node); }
   bool has_bar(NodeId node) const { return trace_.has_bar(node); }
   void numbers(std::string_view key, const std::vector<double>& values,
-               bool (JsonRenderer::*keep)(NodeId) const, bool reversed);
+               bool (JsonRenderer::*keep)(NodeId) const, bool reversed,
+               NodeTexts* texts);
   void forward_step(NodeId node);
   void backward_step(NodeId node);
   void steps(std::string_view key, bool reversed,
@@ -130,6 +134,14 @@ class JsonRenderer {
   Sink& out_;
   std::string line_;
   std::string message_;
+  // Numbers that the steps show again, each written once: every value and
+  // bar as the "values" and "gradients" write them, and every value as a
+  // substituted form spells it.
+  NodeTexts values_;
+  NodeTexts bars_;
+  NodeTexts substituted_;
+  PrintOptions symbolic_{Style::Ascii, {}, 0};
+  PrintOptions with_values_{Style::Ascii, {}, 0};
 };
 
 void JsonRenderer::render() {
@@ -137,10 +149,21 @@ void JsonRenderer::render() {
   names("order", &JsonRenderer::is_any, true);
   names("leaves", &JsonRenderer::is_leaf, false);
   names("unused", &JsonRenderer::is_unused, true);
-  numbers("values", trace_.values, &JsonRenderer::is_any, false);
+
+  // The steps show the values and bars again, as these sections write them.
+  const bool keep = !options_.answer_key;
+  if (keep) {
+    values_ = NodeTexts(graph_.size());
+    bars_ = NodeTexts(graph_.size());
+  }
+  numbers("values", trace_.values, &JsonRenderer::is_any, false,
+          keep ? &values_ : nullptr);
   out_.write(",\n");
-  numbers("gradients", trace_.bars, &JsonRenderer::has_bar, true);
-  if (!options_.answer_key) {
+  numbers("gradients", trace_.bars, &JsonRenderer::has_bar, true,
+          keep ? &bars_ : nullptr);
+  if (keep) {
+    substituted_ = spell_values(trace_.values, 0, Style::Ascii);
+    with_values_ = {Style::Ascii, trace_.values, 0, &substituted_};
     steps("forward", false, &JsonRenderer::forward_step);
     steps("backward", true, &JsonRenderer::backward_step);
   }
@@ -187,7 +210,7 @@ void JsonRenderer::names(std::string_view key,
 void JsonRenderer::numbers(std::string_view key,
                            const std::vector<double>& values,
                            bool (JsonRenderer::*keep)(NodeId) const,
-                           bool reversed) {
+                           bool reversed, NodeTexts* texts) {
   line_ += "  ";
   JsonRenderer::key(key);
   line_ += '{';
@@ -200,7 +223,10 @@ void JsonRenderer::numbers(std::string_view key,
     line_ += first ? "\n    " : ",\n    ";
     name(node);
     line_ += ": ";
+    const size_t start = line_.size();
     append_number(line_, values[node]);
+    if (texts)
+      texts->set(node, std::string_view(line_).substr(start));
     first = false;
     if (line_.size() > 4096)
       flush();
@@ -228,65 +254,69 @@ void JsonRenderer::steps(std::string_view key, bool reversed,
 
 void JsonRenderer::forward_step(NodeId node) {
   const Statement& statement = graph_.statement(node);
-  line_ += "{\"node\": ";
+  put("{\"node\": ");
   name(node);
-  line_ += statement.is_leaf ? ", \"leaf\": true, " : ", \"leaf\": false, ";
-  key("expression");
-  expression(statement.value, {Style::Ascii, {}, 0});
-  line_ += ", ";
-  key("substituted");
-  expression(statement.value, {Style::Ascii, trace_.values, 0});
-  line_ += ", ";
-  key("value");
-  append_number(line_, trace_.values[node]);
+  put(statement.is_leaf ? std::string_view(", \"leaf\": true, ")
+                        : std::string_view(", \"leaf\": false, "));
+  put("\"expression\": ");
+  expression(statement.value, symbolic_);
+  put(", \"substituted\": ");
+  expression(statement.value, with_values_);
+  put(", \"value\": ");
+  put(values_[node]);
   line_ += '}';
 }
 
 void JsonRenderer::backward_step(NodeId node) {
-  line_ += "{\"node\": ";
+  put("{\"node\": ");
   name(node);
-  line_ += ", \"bar\": ";
-  append_number(line_, trace_.bars[node]);
-  line_ += ", \"terms\": [";
+  put(", \"bar\": ");
+  put(bars_[node]);
+  put(", \"terms\": [");
   message_.clear();
   bool first = true;
   for (uint32_t edge : graph_.child_edges(node)) {
     NodeId child = graph_.edge_child(edge);
     if (!trace_.has_bar(child))
       continue;
+    if (!first)
+      line_ += ',';
+    put("\n      {\"child\": ");
+    name(child);
+    put(", \"child_bar\": ");
+    put(bars_[child]);
+    put(", \"local_derivative\": \"");
     ExprId local = model_.locals.by_parent[edge];
+    const size_t start = line_.size();
+    append_expr(line_, graph_, local, symbolic_);
+
+    // The message repeats the local derivative just written.
     if (!first)
       message_ += " + ";
-    append_product(message_, graph_,
-                   spell_bar(graph_.name(child), Style::Ascii), local,
-                   {Style::Ascii, {}, 0});
+    append_bar(message_, graph_.name(child), Style::Ascii);
+    append_product(message_, graph_, {}, local, symbolic_,
+                   std::string_view(line_).substr(start));
 
-    line_ += first ? "\n      {\"child\": " : ",\n      {\"child\": ";
-    name(child);
-    line_ += ", \"child_bar\": ";
-    append_number(line_, trace_.bars[child]);
-    line_ += ", ";
-    key("local_derivative");
-    expression(local, {Style::Ascii, {}, 0});
-    line_ += ", ";
-    key("local_value");
+    put("\", \"local_value\": ");
     append_number(line_, trace_.local_values[edge]);
     ExprId by_result = model_.locals.by_result[edge];
     if (by_result != kNoExpr) {
-      line_ += ", ";
-      key("local_derivative_by_result");
-      expression(by_result, {Style::Ascii, {}, 0});
+      put(", \"local_derivative_by_result\": ");
+      expression(by_result, symbolic_);
     }
-    line_ += ", \"product\": ";
+    put(", \"product\": ");
     append_number(line_, trace_.bars[child] * trace_.local_values[edge]);
     line_ += '}';
     first = false;
   }
-  line_ += first ? "], " : "\n    ], ";
-  key("expression");
-  line_ += '"';
-  line_ += node == trace_.output ? "1" : message_;
-  line_ += "\"}";
+  put(first ? std::string_view("], ") : std::string_view("\n    ], "));
+  put("\"expression\": \"");
+  if (node == trace_.output) {
+    line_ += '1';
+  } else {
+    line_ += message_;
+  }
+  put("\"}");
 }
 
 void JsonRenderer::warnings() {

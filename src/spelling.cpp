@@ -167,6 +167,34 @@ bool is_small_integer(double value) {
 // Precedence levels, loosest first.
 enum Level : int { kSum = 1, kProduct = 2, kSign = 3, kPower = 4, kAtom = 5 };
 
+// The signs a style writes an expression with.
+struct Marks {
+  std::string_view open;  // a parenthesis
+  std::string_view close;
+  std::string_view call;      // after a function's name
+  std::string_view negate;    // a leading minus
+  std::string_view subtract;  // a minus between two terms
+  std::string_view times;
+};
+
+constexpr Marks kUnicodeMarks{"(", ")", "(", "\u2212", " \u2212 ", "\u00b7"};
+constexpr Marks kAsciiMarks{"(", ")", "(", "-", " - ", "*"};
+// An empty \mathopen keeps TeX from spacing `\sigma (z)` as a product.
+constexpr Marks kLatexMarks{"\\left(", "\\right)", "\\mathopen{}\\left(",
+                            "-",       " - ",      " \\cdot "};
+
+const Marks& marks_of(Style style) {
+  switch (style) {
+    case Style::Unicode:
+      return kUnicodeMarks;
+    case Style::Ascii:
+      return kAsciiMarks;
+    case Style::Latex:
+      return kLatexMarks;
+  }
+  return kAsciiMarks;
+}
+
 // Appends expressions to a string. Whether a subexpression needs
 // parentheses follows from its kind and its context's precedence, so each
 // node is written once, straight into the output.
@@ -176,6 +204,7 @@ class ExprPrinter {
       : graph_(graph),
         pool_(graph.program.exprs),
         options_(options),
+        marks_(marks_of(options.style)),
         out_(out) {}
 
   // Prints `id` where the context needs at least `level`.
@@ -190,21 +219,27 @@ class ExprPrinter {
   // A right operand that starts with a minus sign gets parentheses, so that
   // `a + (−b)` never reads as `a + −b`.
   void print_operand(ExprId id, int level) {
-    if (starts_with_minus(id) && level_of(id) >= level) {
+    if (operand_needs_parentheses(id, level)) {
       wrapped(id);
     } else {
-      print(id, level);
+      print_bare(id);
     }
   }
+
+  bool operand_needs_parentheses(ExprId id, int level) const {
+    return level_of(id) < level || starts_with_minus(id);
+  }
+
+  void put(std::string_view text) { out_.append(text.data(), text.size()); }
 
  private:
   Style style() const { return options_.style; }
   bool substituting() const { return !options_.values.empty(); }
 
   void wrapped(ExprId id) {
-    out_ += style() == Style::Latex ? "\\left(" : "(";
+    put(marks_.open);
     print_bare(id);
-    out_ += style() == Style::Latex ? "\\right)" : ")";
+    put(marks_.close);
   }
 
   int level_of(ExprId id) const;
@@ -218,6 +253,7 @@ class ExprPrinter {
   const Graph& graph_;
   const ExprPool& pool_;
   const PrintOptions& options_;
+  const Marks& marks_;
   std::string& out_;
 };
 
@@ -284,7 +320,9 @@ void ExprPrinter::print_bare(ExprId id) {
       append_value(out_, pool_.number(id), 0, style());
       return;
     case ExprKind::Name:
-      if (substituting()) {
+      if (options_.value_texts) {
+        put((*options_.value_texts)[node.a]);
+      } else if (substituting()) {
         append_value(out_, options_.values[node.a], options_.precision,
                      style());
       } else {
@@ -292,7 +330,7 @@ void ExprPrinter::print_bare(ExprId id) {
       }
       return;
     case ExprKind::Negate:  // −(−2), never −−2
-      out_ += style() == Style::Unicode ? "\u2212" : "-";
+      put(marks_.negate);
       print_operand(node.a, kProduct);
       return;
     case ExprKind::Power:
@@ -308,34 +346,33 @@ void ExprPrinter::print_bare(ExprId id) {
 }
 
 void ExprPrinter::print_binary(const ExprNode& node) {
-  const bool unicode = style() == Style::Unicode;
   switch (node.kind) {
     case ExprKind::Add:
       print(node.a, kSum);
-      out_ += " + ";
+      put(" + ");
       print_operand(node.b, kSum);
       return;
     case ExprKind::Subtract:
       print(node.a, kSum);
-      out_ += unicode ? " \u2212 " : " - ";
+      put(marks_.subtract);
       print_operand(node.b, kProduct);
       return;
     case ExprKind::Multiply:
       print(node.a, kProduct);
-      out_ += style() == Style::Latex ? " \\cdot " : unicode ? "\u00b7" : "*";
+      put(marks_.times);
       print_operand(node.b, kProduct);
       return;
     case ExprKind::Divide:
       if (style() == Style::Latex) {
-        out_ += "\\frac{";
+        put("\\frac{");
         print(node.a, 0);
-        out_ += "}{";
+        put("}{");
         print(node.b, 0);
-        out_ += "}";
+        put("}");
         return;
       }
       print(node.a, kProduct);
-      out_ += "/";
+      put("/");
       print_operand(node.b, kSign + 1);
       return;
     default:
@@ -357,12 +394,12 @@ void ExprPrinter::print_power(const ExprNode& node) {
     }
   }
   if (style() == Style::Latex) {
-    out_ += "^{";
+    put("^{");
     print(node.b, 0);
-    out_ += "}";
+    put("}");
     return;
   }
-  out_ += "^";
+  put("^");
   print_operand(node.b, kAtom);
 }
 
@@ -372,30 +409,29 @@ void ExprPrinter::print_call(const ExprNode& node) {
                           : style() == Style::Latex ? row.latex
                                                     : row.name;
   if (node.function == Function::Sqrt && style() == Style::Latex) {
-    out_ += "\\sqrt{";
+    put("\\sqrt{");
     print(node.a, 0);
-    out_ += "}";
+    put("}");
     return;
   }
   if (row.notation == Notation::Bracket) {
-    out_ += "[";
+    put("[");
     print(node.a, 0);
-    out_ += " ";
-    out_ += name;
-    out_ += " ";
+    put(" ");
+    put(name);
+    put(" ");
     print(node.b, 0);
-    out_ += "]";
+    put("]");
     return;
   }
-  out_ += name;
-  // An empty \mathopen keeps TeX from spacing `\sigma (z)` as a product.
-  out_ += style() == Style::Latex ? "\\mathopen{}\\left(" : "(";
+  put(name);
+  put(marks_.call);
   print(node.a, 0);
   if (node.b != kNoExpr) {
-    out_ += ", ";
+    put(", ");
     print(node.b, 0);
   }
-  out_ += style() == Style::Latex ? "\\right)" : ")";
+  put(marks_.close);
 }
 
 }  // namespace
@@ -455,12 +491,11 @@ void append_value(std::string& out, double value, int precision, Style style) {
     out += minus;
     value = -value;
   }
-  auto to = std::back_inserter(out);
   const size_t start = out.size();
   if (precision > 0) {
-    fmt::format_to(to, "{:.{}g}", value, precision);
+    fmt::format_to(std::back_inserter(out), "{:.{}g}", value, precision);
   } else {
-    fmt::format_to(to, "{}", value);
+    fmt::format_to(std::back_inserter(out), "{}", value);
   }
   if (style == Style::Latex)
     latex_exponent(out, start);
@@ -480,6 +515,15 @@ void append_name(std::string& out, std::string_view name, Style style) {
   }
 }
 
+void append_bar(std::string& out, std::string_view name, Style style) {
+  if (style == Style::Ascii) {
+    out += name;
+    out += name.find('_') == std::string_view::npos ? "bar" : "_bar";
+  } else {
+    out += spell_bar(name, style);
+  }
+}
+
 void append_expr(std::string& out, const Graph& graph, ExprId id,
                  const PrintOptions& options) {
   ExprPrinter(graph, options, out).print(id, 0);
@@ -487,7 +531,7 @@ void append_expr(std::string& out, const Graph& graph, ExprId id,
 
 void append_product(std::string& out, const Graph& graph,
                     std::string_view factor, ExprId id,
-                    const PrintOptions& options) {
+                    const PrintOptions& options, std::string_view printed) {
   out += factor;
   const ExprPool& pool = graph.program.exprs;
   if (pool.is_number(id, 1))
@@ -497,14 +541,40 @@ void append_product(std::string& out, const Graph& graph,
   // Times 1/u is written as a division: c̅/u, not c̅·1/u.
   if (node.kind == ExprKind::Divide && pool.is_number(node.a, 1) &&
       options.style != Style::Latex) {
-    out += "/";
+    out += '/';
     printer.print_operand(node.b, kSign + 1);
     return;
   }
-  out += options.style == Style::Latex     ? " \\cdot "
-         : options.style == Style::Unicode ? "\u00b7"
-                                           : "*";
-  printer.print_operand(id, kProduct);
+  printer.put(marks_of(options.style).times);
+  if (printed.empty()) {
+    printer.print_operand(id, kProduct);
+  } else if (printer.operand_needs_parentheses(id, kProduct)) {
+    printer.put(marks_of(options.style).open);
+    printer.put(printed);
+    printer.put(marks_of(options.style).close);
+  } else {
+    printer.put(printed);
+  }
+}
+
+NodeTexts::NodeTexts(size_t nodes) : begin_(nodes), size_(nodes) {}
+
+void NodeTexts::set(NodeId node, std::string_view text) {
+  begin_[node] = buffer_.size();
+  size_[node] = static_cast<uint8_t>(text.size());
+  buffer_ += text;
+}
+
+NodeTexts spell_values(std::span<const double> values, int precision,
+                       Style style) {
+  NodeTexts texts(values.size());
+  std::string text;
+  for (NodeId node = 0; node < values.size(); ++node) {
+    text.clear();
+    append_value(text, values[node], precision, style);
+    texts.set(node, text);
+  }
+  return texts;
 }
 
 std::string print(const Graph& graph, ExprId id, const PrintOptions& options) {

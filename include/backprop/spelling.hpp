@@ -2,9 +2,11 @@
 // (σ, λ, w̅, x², ·, −), plain ASCII, or LaTeX.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "backprop/graph.hpp"
 
@@ -30,11 +32,41 @@ void append_value(std::string& out, double value, int precision, Style style);
 /// spell_name(name, style), appended to `out`.
 void append_name(std::string& out, std::string_view name, Style style);
 
+/// spell_bar(name, style), appended to `out`.
+void append_bar(std::string& out, std::string_view name, Style style);
+
+/// A short text per node, all in one buffer: numbers spelled once for a
+/// renderer that shows each of them many times.
+class NodeTexts {
+ public:
+  explicit NodeTexts(size_t nodes = 0);
+
+  /// Sets the node's text; each node is set at most once. Texts are at most
+  /// 255 bytes.
+  void set(NodeId node, std::string_view text);
+  std::string_view operator[](NodeId node) const {
+    return std::string_view(buffer_).substr(begin_[node], size_[node]);
+  }
+
+ private:
+  std::string buffer_;
+  std::vector<size_t> begin_;
+  std::vector<uint8_t> size_;
+};
+
+/// Every value spelled as append_value() writes it.
+NodeTexts spell_values(std::span<const double> values, int precision,
+                       Style style);
+
 struct PrintOptions {
   Style style = Style::Unicode;
   /// When set, names print as their values, with `precision` digits.
   std::span<const double> values;
   int precision = 6;
+  /// When set with `values`, the names' values already spelled (by
+  /// spell_values() with the same precision and style), written as they
+  /// are.
+  const NodeTexts* value_texts = nullptr;
 };
 
 /// An expression with as few parentheses as its precedence needs.
@@ -47,9 +79,11 @@ void append_expr(std::string& out, const Graph& graph, ExprId id,
 /// The product of a factor already written (a bar, a value) and an
 /// expression, appended to `out`: just the factor when the expression is 1,
 /// `c̅/u` when it is 1/u, else `c̅·(...)` with parentheses where needed.
+/// `printed`, when not empty, is print(graph, id, options), copied rather
+/// than printed again.
 void append_product(std::string& out, const Graph& graph,
                     std::string_view factor, ExprId id,
-                    const PrintOptions& options);
+                    const PrintOptions& options, std::string_view printed = {});
 
 /// An expression as a factor of a product: in parentheses when it is a sum
 /// or starts with a minus sign.
