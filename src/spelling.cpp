@@ -453,9 +453,11 @@ std::string spell_name(std::string_view name, Style style) {
 std::string spell_bar(std::string_view name, Style style) {
   NameParts parts = split_name(name);
   switch (style) {
-    case Style::Ascii:
-      return std::string(name) +
-             (name.find('_') == std::string_view::npos ? "bar" : "_bar");
+    case Style::Ascii: {
+      std::string bar;
+      append_bar(bar, name, style);
+      return bar;
+    }
     case Style::Unicode:
       return unicode_head(parts.head, true) +
              unicode_subscript(parts.subscript);
@@ -515,6 +517,8 @@ void append_name(std::string& out, std::string_view name, Style style) {
   }
 }
 
+// `wbar`, or `w_1_bar` when the name has a subscript, so that the bar
+// never reads as part of it.
 void append_bar(std::string& out, std::string_view name, Style style) {
   if (style == Style::Ascii) {
     out += name;
