@@ -143,15 +143,27 @@ History train_with(const Model& model, const CsvTable& data,
 
 // ---- The gradient of an epoch ----------------------------------------------
 
-TEST(TrainTest, EpochGradientIsTheMeanOfThePerSampleTraces) {
-  Model model = graph_model("xor_two_layer.expr");
-  CsvTable data = graph_table("xor.csv");
-  TrainingSetup setup = plan_training(model, data, {});
-  TrainOptions options;
-  options.epochs = 1;
-  options.keep_first_step = true;
-  History history = train(model, data, setup, options);
+// The first epoch of the two-layer network on the four rows of XOR, with
+// its first step kept.
+class XorEpochTest : public ::testing::Test {
+ protected:
+  XorEpochTest()
+      : model(graph_model("xor_two_layer.expr")),
+        data(graph_table("xor.csv")),
+        setup(plan_training(model, data, {})) {
+    TrainOptions options;
+    options.epochs = 1;
+    options.keep_first_step = true;
+    history = train(model, data, setup, options);
+  }
 
+  Model model;
+  CsvTable data;
+  TrainingSetup setup;
+  History history;
+};
+
+TEST_F(XorEpochTest, EpochGradientIsTheMeanOfThePerSampleTraces) {
   std::vector<std::vector<double>> expected =
       sample_gradients(model, data, setup, setup.initial);
   std::vector<double> mean = mean_of(expected);
@@ -170,18 +182,11 @@ TEST(TrainTest, EpochGradientIsTheMeanOfThePerSampleTraces) {
   }
 }
 
-TEST(TrainTest, EpochGradientMatchesFiniteDifferencesOfTheMeanLoss) {
+TEST_F(XorEpochTest, EpochGradientMatchesFiniteDifferencesOfTheMeanLoss) {
   // The central difference (f(p + h) - f(p - h))/2h of the mean loss is off
   // by about h²/6 times its third derivative, and by the rounding of f
   // (ε·f/h): with h = 1e-5, f near 0.7 and weights and inputs near 1, both
   // are near 1e-11, well inside 1e-8.
-  Model model = graph_model("xor_two_layer.expr");
-  CsvTable data = graph_table("xor.csv");
-  TrainingSetup setup = plan_training(model, data, {});
-  TrainOptions options;
-  options.epochs = 1;
-  History history = train(model, data, setup, options);
-
   const double h = 1e-5;
   for (size_t i = 0; i < setup.parameters.size(); ++i) {
     std::vector<double> up = setup.initial;
@@ -197,14 +202,7 @@ TEST(TrainTest, EpochGradientMatchesFiniteDifferencesOfTheMeanLoss) {
   }
 }
 
-TEST(TrainTest, EpochLossIsTheMeanOfThePerSampleLosses) {
-  Model model = graph_model("xor_two_layer.expr");
-  CsvTable data = graph_table("xor.csv");
-  TrainingSetup setup = plan_training(model, data, {});
-  TrainOptions options;
-  options.epochs = 1;
-  History history = train(model, data, setup, options);
-
+TEST_F(XorEpochTest, EpochLossIsTheMeanOfThePerSampleLosses) {
   double expected =
       mean_loss(model, data, parameter_sets(model, setup, setup.initial));
   ASSERT_EQ(history.losses.size(), 1u);
