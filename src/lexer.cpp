@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "backprop/diagnostic.hpp"
@@ -119,6 +120,38 @@ bool is_utf16(std::string_view text) {
   return text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF");
 }
 
+// Reads a number without an exponent, such as "0.56287", whose digits
+// (at most 15 of them, leading zeros aside) make an integer that a double
+// holds exactly, into that integer divided by a power of ten no larger than
+// 1e22, which a double also holds exactly: one division of two exact
+// doubles is rounded correctly, so the result is what from_chars gives, at a
+// fraction of its cost. Returns false for any other spelling.
+bool exact_decimal(std::string_view spelled, double& value) {
+  constexpr double kPowersOfTen[] = {
+      1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  uint64_t digits = 0;
+  int significant = 0;
+  int decimals = -1;  // digits after the '.', once there is one
+  for (char c : spelled) {
+    if (c == '.') {
+      decimals = 0;
+      continue;
+    }
+    if (!is_digit(c))
+      return false;  // an exponent
+    digits = digits * 10 + static_cast<uint64_t>(c - '0');
+    significant += digits != 0;
+    decimals += decimals >= 0;
+  }
+  if (significant > 15 || decimals > 22)
+    return false;
+  value = static_cast<double>(digits);
+  if (decimals > 0)
+    value /= kPowersOfTen[decimals];
+  return true;
+}
+
 }  // namespace
 
 std::string_view describe(TokenKind kind) {
@@ -156,63 +189,65 @@ std::string_view describe(TokenKind kind) {
 }
 
 Token Lexer::next() {
-  const uint32_t size = static_cast<uint32_t>(text_.size());
-  while (position_ < size) {
-    char c = text_[position_];
-    if (is_a(c, kBlank)) {
-      ++position_;
-    } else if (c == '#') {
-      size_t line_end = text_.find('\n', position_);
-      position_ = line_end == std::string_view::npos
-                      ? size
-                      : static_cast<uint32_t>(line_end);
-    } else {
+  // The text belongs to a std::string, so a '\0' follows its last byte, and
+  // no class of kByteClasses holds '\0': each scan below stops there without
+  // comparing the position with the size.
+  const char* const text = text_.data();
+  const auto size = static_cast<uint32_t>(text_.size());
+  uint32_t at = position_;
+  while (true) {
+    while (is_a(text[at], kBlank))
+      ++at;
+    if (text[at] != '#')
       break;
-    }
+    const void* line_end = std::memchr(text + at, '\n', size - at);
+    at = line_end == nullptr
+             ? size
+             : static_cast<uint32_t>(static_cast<const char*>(line_end) - text);
   }
-  const uint32_t begin = position_;
+  position_ = at;
+  const uint32_t begin = at;
   if (begin == size)
     return {TokenKind::End, {begin, begin}};
 
-  char c = text_[begin];
+  const char c = text[begin];
   if (is_name_start(c))
     return lex_name(begin);
-  if (is_digit(c) ||
-      (c == '.' && begin + 1 < size && is_digit(text_[begin + 1]))) {
+  if (is_digit(c) || (c == '.' && is_digit(text[begin + 1])))
     return lex_number(begin);
-  }
   TokenKind kind = kOneByteTokens[static_cast<unsigned char>(c)];
   if (kind == TokenKind::End)
     stray_character(begin);
-  ++position_;
+  position_ = begin + 1;
   return {kind, {begin, position_}};
 }
 
 // number := digits [ '.' digits ] [ ('e'|'E') ['+'|'-'] digits ]
 //         | '.' digits [ exponent ]
 Token Lexer::lex_number(uint32_t begin) {
-  const uint32_t size = static_cast<uint32_t>(text_.size());
+  // Scans as next() does, up to the '\0' after the text.
+  const char* const text = text_.data();
   uint32_t end = begin;
-  while (end < size && is_digit(text_[end]))
+  while (is_digit(text[end]))
     ++end;
-  if (end < size && text_[end] == '.') {
+  if (text[end] == '.') {
     ++end;
-    while (end < size && is_digit(text_[end]))
+    while (is_digit(text[end]))
       ++end;
   }
-  if (end < size && (text_[end] == 'e' || text_[end] == 'E')) {
+  if (text[end] == 'e' || text[end] == 'E') {
     uint32_t exponent = end + 1;
-    if (exponent < size && (text_[exponent] == '+' || text_[exponent] == '-'))
+    if (text[exponent] == '+' || text[exponent] == '-')
       ++exponent;
-    if (exponent < size && is_digit(text_[exponent])) {
+    if (is_digit(text[exponent])) {
       end = exponent;
-      while (end < size && is_digit(text_[end]))
+      while (is_digit(text[end]))
         ++end;
     }
   }
-  if (end < size && (is_name_char(text_[end]) || text_[end] == '.')) {
+  if (is_name_char(text[end]) || text[end] == '.') {
     uint32_t stop = end;
-    while (stop < size && (is_name_char(text_[stop]) || text_[stop] == '.'))
+    while (is_name_char(text[stop]) || text[stop] == '.')
       ++stop;
     std::string_view number = text_.substr(begin, end - begin);
     std::string_view rest = text_.substr(end, stop - end);
@@ -226,10 +261,13 @@ Token Lexer::lex_number(uint32_t begin) {
   }
 
   Token token{TokenKind::Number, {begin, end}};
-  const char* first = text_.data() + begin;
-  auto [ptr, error] = std::from_chars(first, text_.data() + end, token.number);
-  if (error == std::errc::result_out_of_range)
-    out_of_range(begin, end);
+  std::string_view spelled = text_.substr(begin, end - begin);
+  if (!exact_decimal(spelled, token.number)) {
+    auto [ptr, error] = std::from_chars(
+        spelled.data(), spelled.data() + spelled.size(), token.number);
+    if (error == std::errc::result_out_of_range)
+      out_of_range(begin, end);
+  }
   position_ = end;
   return token;
 }
@@ -253,8 +291,10 @@ void Lexer::out_of_range(uint32_t begin, uint32_t end) {
 }
 
 Token Lexer::lex_name(uint32_t begin) {
-  uint32_t end = begin;
-  while (end < text_.size() && is_name_char(text_[end]))
+  // Scans as next() does, up to the '\0' after the text.
+  const char* const text = text_.data();
+  uint32_t end = begin + 1;
+  while (is_name_char(text[end]))
     ++end;
   position_ = end;
   return {TokenKind::Name, {begin, end}};

@@ -113,6 +113,10 @@ SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
   if (text_.starts_with(kByteOrderMark))
     text_.erase(0, kByteOrderMark.size());
+  // A guess that spares most copies of a growing vector, since a model's
+  // lines are rarely shorter than 16 bytes; reserving more than is used
+  // costs address space, not memory.
+  line_starts_.reserve(text_.size() / 16 + 1);
   line_starts_.push_back(0);
   for (size_t i = text_.find('\n'); i != std::string::npos;
        i = text_.find('\n', i + 1)) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -88,6 +90,35 @@ TEST(LexerTest, NumbersCarryTheirValues) {
   EXPECT_EQ(tokens[3].number, 0.01);
   EXPECT_EQ(tokens[4].number, 5);
   EXPECT_EQ(tokens[5].number, 7);
+}
+
+// Plain decimals take a shortcut past std::from_chars; whatever the digits,
+// the value must be the one from_chars reads, bit for bit.
+TEST(LexerTest, DecimalsReadExactlyAsFromCharsReadsThem) {
+  std::mt19937_64 random(20261204);
+  for (int i = 0; i < 200000; ++i) {
+    const int length = 1 + static_cast<int>(random() % 24);
+    std::string spelled;
+    for (int j = 0; j < length; ++j)
+      spelled += static_cast<char>('0' + random() % 10);
+    const size_t point = random() % (spelled.size() + 1);
+    spelled.insert(point, ".");
+    double expected = 0;
+    std::from_chars(spelled.data(), spelled.data() + spelled.size(), expected);
+    std::vector<Token> tokens = tokens_of(spelled);
+    ASSERT_EQ(tokens.size(), 2u) << spelled;
+    ASSERT_EQ(tokens[0].number, expected) << spelled;
+  }
+}
+
+TEST(LexerTest, NumberAndNameMayEndTheText) {
+  std::vector<Token> tokens = tokens_of("x1 = 0.125");
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(tokens[2].number, 0.125);
+  EXPECT_EQ(tokens[3].span.begin, 10u);
+  EXPECT_EQ(kinds_of("y = x # no line break after this"),
+            (Kinds{TokenKind::Name, TokenKind::Equals, TokenKind::Name,
+                   TokenKind::End}));
 }
 
 TEST(LexerTest, MinusIsNotPartOfANumber) {

@@ -38,6 +38,10 @@ class SourceFile {
   /// return before it); empty past the last line.
   std::string_view line_text(uint32_t line) const;
 
+  /// How many lines the text has; a line break at the very end starts one
+  /// more, empty line.
+  size_t line_count() const { return line_starts_.size(); }
+
   /// The byte offset at which a 1-based line starts.
   uint32_t line_start(uint32_t line) const;
 
