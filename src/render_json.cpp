@@ -2,6 +2,7 @@
 // sit in memory as one document.
 #include "backprop/render_json.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -10,19 +11,29 @@
 namespace backprop {
 namespace {
 
-// A JSON number that reads back to the same double, or a string for the
-// values JSON cannot hold.
+// The most bytes write_number() writes: a sign, 17 digits, a point and an
+// exponent such as "e-308" make 24.
+constexpr size_t kNumberRoom = 32;
+
+// Writes a JSON number that reads back to the same double (the shortest
+// such text), or a string for the values JSON cannot hold, into `out`,
+// which has kNumberRoom bytes; returns the end of what it wrote.
+char* write_number(char* out, double value) {
+  if (std::isfinite(value))
+    return std::to_chars(out, out + kNumberRoom, value).ptr;
+  std::string_view text = std::isnan(value) ? "\"NaN\""
+                          : value > 0       ? "\"Infinity\""
+                                            : "\"-Infinity\"";
+  return std::copy(text.begin(), text.end(), out);
+}
+
 void append_number(std::string& out, double value) {
-  if (std::isnan(value)) {
-    out += "\"NaN\"";
-  } else if (std::isinf(value)) {
-    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-  } else {
-    // The shortest text that reads back to the same double.
-    char digits[32];
-    auto result = std::to_chars(digits, digits + sizeof digits, value);
-    out.append(digits, result.ptr);
-  }
+  char text[kNumberRoom];
+  out.append(text, write_number(text, value));
+}
+
+char* write(char* out, std::string_view text) {
+  return std::copy(text.begin(), text.end(), out);
 }
 
 std::string number(double value) {
@@ -183,27 +194,30 @@ void JsonRenderer::header() {
   flush();
 }
 
-// A list of names, in topological order or in file order.
+// A list of names, in topological order or in file order. This loop and
+// the next write straight into the sink, a node at a time: the answer key
+// of a million nodes is little else.
 void JsonRenderer::names(std::string_view key,
                          bool (JsonRenderer::*keep)(NodeId) const,
                          bool in_order) {
   line_ += "  ";
   JsonRenderer::key(key);
   line_ += '[';
+  flush();
   bool first = true;
   for (size_t i = 0; i < graph_.size(); ++i) {
     NodeId node = in_order ? model_.order[i] : static_cast<NodeId>(i);
     if (!(this->*keep)(node))
       continue;
-    if (!first)
-      line_ += ", ";
-    name(node);
+    const std::string_view name = graph_.name(node);
+    char* out = out_.room(name.size() + 4);
+    out = write(out, first ? "\"" : ", \"");
+    out = write(out, name);
+    *out++ = '"';
+    out_.commit(out);
     first = false;
-    if (line_.size() > 4096)
-      flush();
   }
-  line_ += "],\n";
-  flush();
+  out_.write("],\n");
 }
 
 // An object of numbers keyed by name, in (reverse) topological order.
@@ -214,25 +228,26 @@ void JsonRenderer::numbers(std::string_view key,
   line_ += "  ";
   JsonRenderer::key(key);
   line_ += '{';
+  flush();
   bool first = true;
   const size_t count = model_.order.size();
   for (size_t i = 0; i < count; ++i) {
     NodeId node = model_.order[reversed ? count - 1 - i : i];
     if (!(this->*keep)(node))
       continue;
-    line_ += first ? "\n    " : ",\n    ";
-    name(node);
-    line_ += ": ";
-    const size_t start = line_.size();
-    append_number(line_, values[node]);
+    const std::string_view name = graph_.name(node);
+    char* out = out_.room(name.size() + 10 + kNumberRoom);
+    out = write(out, first ? "\n    \"" : ",\n    \"");
+    out = write(out, name);
+    out = write(out, "\": ");
+    char* number = out;
+    out = write_number(out, values[node]);
     if (texts)
-      texts->set(node, std::string_view(line_).substr(start));
+      texts->set(node, {number, out});
+    out_.commit(out);
     first = false;
-    if (line_.size() > 4096)
-      flush();
   }
-  line_ += first ? "}" : "\n  }";
-  flush();
+  out_.write(first ? "}" : "\n  }");
 }
 
 void JsonRenderer::steps(std::string_view key, bool reversed,

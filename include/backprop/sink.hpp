@@ -33,6 +33,22 @@ class Sink {
       flush();
   }
 
+  /// Room for `size` more bytes, to be written through the pointer returned
+  /// and ended with commit(): a loop that writes many short pieces checks
+  /// for room once per item instead of once per piece.
+  char* room(size_t size) {
+    const size_t used = buffer_.size();
+    buffer_.resize(used + size);  // bytes of a char buffer stay unset
+    return buffer_.data() + used;
+  }
+
+  /// Ends the output at `end`, within the last room().
+  void commit(const char* end) {
+    buffer_.resize(static_cast<size_t>(end - buffer_.data()));
+    if (buffer_.size() >= kFlushAt)
+      flush();
+  }
+
   /// Writes out what is buffered; false if the file reported an error.
   bool flush();
 
