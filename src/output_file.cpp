@@ -14,6 +14,18 @@
 namespace backprop {
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  // A device or a pipe, such as /dev/null or /dev/stdout, is written in
+  // place: renaming a file over it would put a file in its stead.
+  struct stat status {};
+  if (stat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode) &&
+      !S_ISDIR(status.st_mode)) {
+    stream_ = std::fopen(path_.c_str(), "wb");
+    if (stream_ == nullptr) {
+      throw Failure(
+          fmt::format("cannot write '{}': {}", path_, describe_errno(errno)));
+    }
+    return;
+  }
   std::vector<char> name(path_.begin(), path_.end());
   const std::string suffix = ".tmp-XXXXXX";
   name.insert(name.end(), suffix.begin(), suffix.end());
@@ -41,7 +53,8 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
 AtomicFile::~AtomicFile() {
   if (stream_ != nullptr) {
     std::fclose(stream_);
-    unlink(temporary_.c_str());
+    if (!temporary_.empty())
+      unlink(temporary_.c_str());
   }
 }
 
@@ -51,10 +64,13 @@ void AtomicFile::commit() {
   bool closed = std::fclose(stream_) == 0;
   stream_ = nullptr;
   if (!written || !closed) {
-    unlink(temporary_.c_str());
+    if (!temporary_.empty())
+      unlink(temporary_.c_str());
     throw Failure(fmt::format("cannot write '{}': {}", path_,
                               describe_errno(written ? errno : error)));
   }
+  if (temporary_.empty())
+    return;  // written in place
   if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
     int rename_error = errno;
     unlink(temporary_.c_str());

@@ -1,6 +1,7 @@
 // Tests of the command line: exit codes, options, standard input, output
 // files and warnings, by running the executable.
 #include <dirent.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -272,6 +273,29 @@ TEST_F(CliTest, FailedRunCreatesNoOutputFile) {
   testing::Run run = run_tool({"-o", path("trace.out"), "-"}, "y = q\n");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(entries(), std::vector<std::string>{});
+}
+
+// A pipe, like a device such as /dev/null, is written in place: a file
+// renamed over it would take its place.
+TEST_F(CliTest, OutputToAPipeIsWrittenInPlace) {
+  const std::string pipe = path("pipe");
+  ASSERT_EQ(mkfifo(pipe.c_str(), 0600), 0);
+  // Opened for reading first, without waiting for a writer, so that the
+  // tool's open does not block; the trace fits in the pipe's buffer.
+  int reader = open(pipe.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  testing::Run run = run_tool({"-o", pipe, "-"}, kModel);
+  std::string received;
+  char buffer[4096];
+  for (ssize_t n; (n = read(reader, buffer, sizeof buffer)) > 0;)
+    received.append(buffer, static_cast<size_t>(n));
+  close(reader);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(received, run_tool({"-"}, kModel).out);
+  struct stat status {};
+  ASSERT_EQ(stat(pipe.c_str(), &status), 0);
+  EXPECT_TRUE(S_ISFIFO(status.st_mode));
+  EXPECT_EQ(entries(), std::vector<std::string>{"pipe"});
 }
 
 TEST_F(CliTest, OutputFileInAMissingDirectoryExitsWithOne) {

@@ -9,7 +9,9 @@ namespace backprop {
 /// A file that appears whole or not at all. Output goes to a temporary file
 /// beside the target; commit() renames it over the target. Destroying an
 /// uncommitted AtomicFile removes the temporary, so a failed run leaves no
-/// partial file and keeps any old one.
+/// partial file and keeps any old one. A target that exists and is neither
+/// a regular file nor a directory (a device such as /dev/null, or a pipe)
+/// is written in place, since no file may replace it.
 class AtomicFile {
  public:
   /// Creates the temporary. Throws Failure if it cannot.
@@ -26,7 +28,7 @@ class AtomicFile {
 
  private:
   std::string path_;
-  std::string temporary_;
+  std::string temporary_;  // empty when the target is written in place
   std::FILE* stream_ = nullptr;
 };
 
