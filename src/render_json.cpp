@@ -3,13 +3,19 @@
 #include "backprop/render_json.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 #include "backprop/spelling.hpp"
 
 namespace backprop {
 namespace {
+
+char* write(char* out, std::string_view text) {
+  return std::copy(text.begin(), text.end(), out);
+}
 
 // The most bytes write_number() writes: a sign, 17 digits, a point and an
 // exponent such as "e-308" make 24.
@@ -27,13 +33,83 @@ char* write_number(char* out, double value) {
   return std::copy(text.begin(), text.end(), out);
 }
 
+// Writes, as write_number() would, the value of a plain decimal literal
+// (digits and at most one '.') of at most 15 significant digits, from its
+// digits alone; returns nullptr, having written nothing, for any other. Such
+// decimals read as distinct doubles (outside the subnormal range), so no
+// shorter text reads back to the same double: the shortest text is the
+// literal's digits without leading and trailing zeros. What is left is
+// std::to_chars' layout: fixed or scientific, whichever is shorter, fixed
+// on a tie.
+char* write_literal(char* out, std::string_view literal, bool negative) {
+  auto insignificant = [](char c) { return c == '0' || c == '.'; };
+  size_t point = 0;
+  while (point < literal.size() && literal[point] != '.')
+    ++point;
+  size_t first = 0;
+  while (first < literal.size() && insignificant(literal[first]))
+    ++first;
+  if (first == literal.size())  // zero
+    return write(out, negative ? "-0" : "0");
+  size_t last = literal.size() - 1;
+  while (insignificant(literal[last]))
+    --last;
+  char digits[15];
+  int count = 0;
+  for (size_t i = first; i <= last; ++i) {
+    if (literal[i] == '.')
+      continue;
+    if (count == 15)
+      return nullptr;
+    digits[count++] = literal[i];
+  }
+  // The value is d1.d2d3... times ten to the power `exponent`.
+  const int exponent = first < point ? static_cast<int>(point - first) - 1
+                                     : -static_cast<int>(first - point);
+  if (exponent < -307)
+    return nullptr;  // perhaps subnormal, with fewer digits of precision
+  const int magnitude = std::abs(exponent);
+  const int scientific = count + (count > 1) + 2 + (magnitude >= 100 ? 3 : 2);
+  const int integer_digits = exponent + 1;
+  const int fixed = exponent < 0 ? 1 - exponent + count
+                                 : std::max(count, integer_digits) +
+                                       (count > integer_digits ? 1 : 0);
+  // std::to_chars writes a fixed integer of 16 digits or more exactly, not
+  // as its shortest digits and zeros; only it knows those digits.
+  if (fixed <= scientific && integer_digits > 15)
+    return nullptr;
+  if (negative)
+    *out++ = '-';
+  if (fixed <= scientific && exponent < 0) {  // 0.00ddd
+    *out++ = '0';
+    *out++ = '.';
+    out = std::fill_n(out, -exponent - 1, '0');
+    return std::copy_n(digits, count, out);
+  }
+  if (fixed <= scientific && count <= integer_digits) {  // ddd00
+    out = std::copy_n(digits, count, out);
+    return std::fill_n(out, integer_digits - count, '0');
+  }
+  if (fixed <= scientific) {  // dd.ddd
+    out = std::copy_n(digits, integer_digits, out);
+    *out++ = '.';
+    return std::copy(digits + integer_digits, digits + count, out);
+  }
+  *out++ = digits[0];  // d.ddde+XX
+  if (count > 1) {
+    *out++ = '.';
+    out = std::copy(digits + 1, digits + count, out);
+  }
+  *out++ = 'e';
+  *out++ = exponent < 0 ? '-' : '+';
+  if (magnitude < 10)
+    *out++ = '0';
+  return std::to_chars(out, out + 3, magnitude).ptr;
+}
+
 void append_number(std::string& out, double value) {
   char text[kNumberRoom];
   out.append(text, write_number(text, value));
-}
-
-char* write(char* out, std::string_view text) {
-  return std::copy(text.begin(), text.end(), out);
 }
 
 std::string number(double value) {
@@ -131,6 +207,7 @@ class JsonRenderer {
   void numbers(std::string_view key, const std::vector<double>& values,
                bool (JsonRenderer::*keep)(NodeId) const, bool reversed,
                NodeTexts* texts);
+  char* write_leaf_value(char* out, NodeId node, double value) const;
   void forward_step(NodeId node);
   void backward_step(NodeId node);
   void steps(std::string_view key, bool reversed,
@@ -241,13 +318,47 @@ void JsonRenderer::numbers(std::string_view key,
     out = write(out, name);
     out = write(out, "\": ");
     char* number = out;
-    out = write_number(out, values[node]);
+    out = &values == &trace_.values ? write_leaf_value(out, node, values[node])
+                                    : write_number(out, values[node]);
     if (texts)
       texts->set(node, {number, out});
     out_.commit(out);
     first = false;
   }
   out_.write(first ? "}" : "\n  }");
+}
+
+// A value, written from the digits of the literal that gives it when it is
+// a leaf's: write_literal() is several times faster than std::to_chars, and
+// the values of a model of many weights are mostly such literals.
+char* JsonRenderer::write_leaf_value(char* out, NodeId node,
+                                     double value) const {
+  const Statement& statement = graph_.statement(node);
+  const ExprPool& pool = graph_.program.exprs;
+  ExprId literal = statement.value;
+  const bool negative = pool[literal].kind == ExprKind::Negate;
+  if (negative)
+    literal = pool[literal].a;
+  if (!statement.is_leaf || !pool.is_number(literal) ||
+      pool.offset(literal) == ExprPool::kNoOffset) {
+    return write_number(out, value);
+  }
+  // The trace's value may not be the literal's: --set and training give
+  // leaves others.
+  const double read = negative ? -pool.number(literal) : pool.number(literal);
+  if (std::bit_cast<uint64_t>(read) != std::bit_cast<uint64_t>(value))
+    return write_number(out, value);
+  const std::string_view text = graph_.source().text();
+  size_t end = pool.offset(literal);
+  auto in_literal = [](char c) { return (c >= '0' && c <= '9') || c == '.'; };
+  while (end < text.size() && in_literal(text[end]))
+    ++end;
+  if (end < text.size() && (text[end] == 'e' || text[end] == 'E'))
+    return write_number(out, value);
+  const std::string_view spelled =
+      text.substr(pool.offset(literal), end - pool.offset(literal));
+  char* written = write_literal(out, spelled, negative);
+  return written != nullptr ? written : write_number(out, value);
 }
 
 void JsonRenderer::steps(std::string_view key, bool reversed,
