@@ -256,6 +256,22 @@ TEST_F(CliTest, OutputFileHoldsWhatStandardOutputWould) {
     EXPECT_EQ(to_file.out, "");
     EXPECT_EQ(testing::read_file(path("trace.out")), to_stdout.out);
   }
+  // The second run replaced the first one's file and left nothing else.
+  std::vector<std::string> names = entries();
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"model.expr", "trace.out"}));
+}
+
+TEST_F(CliTest, OutputThatIsADirectoryExitsWithOneAndKeepsIt) {
+  ASSERT_EQ(mkdir(path("out").c_str(), 0700), 0);
+  testing::Run run = run_tool({"-o", path("out"), "-"}, kModel);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.err, "backprop-trace: error: cannot write '" + path("out") +
+                         "': is a directory\n");
+  struct stat status {};
+  ASSERT_EQ(stat(path("out").c_str(), &status), 0);
+  EXPECT_TRUE(S_ISDIR(status.st_mode));
+  EXPECT_EQ(entries(), std::vector<std::string>{"out"});
 }
 
 TEST_F(CliTest, FailedRunLeavesAnOldOutputFileUntouched) {
