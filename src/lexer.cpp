@@ -14,29 +14,10 @@
 namespace backprop {
 namespace {
 
-// What a byte can be, as bits: the lexer asks this of every byte, and one
-// table look-up answers it.
-enum ByteClass : uint8_t {
-  kBlank = 1,      // skipped between tokens: ' ', '\t', '\r'
-  kDigit = 2,      // '0' to '9'
-  kNameStart = 4,  // a letter or '_'
-};
-
-constexpr std::array<uint8_t, 256> kByteClasses = [] {
-  std::array<uint8_t, 256> classes{};
-  for (unsigned char c : {' ', '\t', '\r'})
-    classes[c] = kBlank;
-  for (int c = '0'; c <= '9'; ++c)
-    classes[c] = kDigit;
-  for (int c = 'a'; c <= 'z'; ++c)
-    classes[c] = classes[c - 'a' + 'A'] = kNameStart;
-  classes['_'] = kNameStart;
-  return classes;
-}();
-
-bool is_a(char c, uint8_t classes) {
-  return (kByteClasses[static_cast<unsigned char>(c)] & classes) != 0;
-}
+using lexing::is_a;
+using lexing::kBlank;
+using lexing::kDigit;
+using lexing::kNameStart;
 
 bool is_name_start(char c) {
   return is_a(c, kNameStart);
@@ -49,24 +30,6 @@ bool is_digit(char c) {
 bool is_name_char(char c) {
   return is_a(c, kNameStart | kDigit);
 }
-
-// The token that each byte is by itself, or End for none.
-constexpr std::array<TokenKind, 256> kOneByteTokens = [] {
-  std::array<TokenKind, 256> kinds{};
-  kinds.fill(TokenKind::End);
-  kinds['+'] = TokenKind::Plus;
-  kinds['-'] = TokenKind::Minus;
-  kinds['*'] = TokenKind::Star;
-  kinds['/'] = TokenKind::Slash;
-  kinds['^'] = TokenKind::Caret;
-  kinds['('] = TokenKind::LeftParen;
-  kinds[')'] = TokenKind::RightParen;
-  kinds[','] = TokenKind::Comma;
-  kinds['='] = TokenKind::Equals;
-  kinds[';'] = TokenKind::Semicolon;
-  kinds['\n'] = TokenKind::Newline;
-  return kinds;
-}();
 
 // Characters a student may paste from a lecture's slides, with what this
 // language spells them as.
@@ -188,38 +151,27 @@ std::string_view describe(TokenKind kind) {
   return "a token";
 }
 
-Token Lexer::next() {
-  // The text belongs to a std::string, so a '\0' follows its last byte, and
-  // no class of kByteClasses holds '\0': each scan below stops there without
-  // comparing the position with the size.
+Token Lexer::next_rare(uint32_t begin) {
   const char* const text = text_.data();
   const auto size = static_cast<uint32_t>(text_.size());
-  uint32_t at = position_;
-  while (true) {
-    while (is_a(text[at], kBlank))
-      ++at;
-    if (text[at] != '#')
-      break;
-    const void* line_end = std::memchr(text + at, '\n', size - at);
-    at = line_end == nullptr
-             ? size
-             : static_cast<uint32_t>(static_cast<const char*>(line_end) - text);
+  if (text[begin] == '#') {  // a comment, to the line break or the end
+    const void* line_end = std::memchr(text + begin, '\n', size - begin);
+    if (line_end == nullptr) {
+      begin = size;
+    } else {
+      begin = static_cast<uint32_t>(static_cast<const char*>(line_end) - text);
+      position_ = begin + 1;
+      return {TokenKind::Newline, {begin, begin + 1}};
+    }
   }
-  position_ = at;
-  const uint32_t begin = at;
-  if (begin == size)
+  if (begin == size) {
+    position_ = begin;
     return {TokenKind::End, {begin, begin}};
-
+  }
   const char c = text[begin];
-  if (is_name_start(c))
-    return lex_name(begin);
   if (is_digit(c) || (c == '.' && is_digit(text[begin + 1])))
     return lex_number(begin);
-  TokenKind kind = kOneByteTokens[static_cast<unsigned char>(c)];
-  if (kind == TokenKind::End)
-    stray_character(begin);
-  position_ = begin + 1;
-  return {kind, {begin, position_}};
+  stray_character(begin);
 }
 
 // number := digits [ '.' digits ] [ ('e'|'E') ['+'|'-'] digits ]
@@ -288,16 +240,6 @@ void Lexer::out_of_range(uint32_t begin, uint32_t end) {
                       "is about 4.9e-324); write 0 if zero is meant",
                       number);
   throw Failure(Diagnostic::error({begin, end}, message));
-}
-
-Token Lexer::lex_name(uint32_t begin) {
-  // Scans as next() does, up to the '\0' after the text.
-  const char* const text = text_.data();
-  uint32_t end = begin + 1;
-  while (is_name_char(text[end]))
-    ++end;
-  position_ = end;
-  return {TokenKind::Name, {begin, end}};
 }
 
 void Lexer::stray_character(uint32_t begin) {
