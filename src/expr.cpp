@@ -1,6 +1,7 @@
 // The expression arena and its simplifying constructors.
 #include "backprop/expr.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -10,12 +11,18 @@ namespace {
 
 // Whether folding `a op b` into `result` keeps the written form short: 0.5*2
 // folds to 1, but 0.1*3 stays as it is rather than print 0.30000000000000004.
+// How many bytes the shortest form of a number takes, as traces spell it.
+size_t spelled_length(double value) {
+  char text[32];  // the longest is 24 bytes, as in -1.2345678901234567e-308
+  return static_cast<size_t>(fmt::format_to(text, FMT_COMPILE("{}"), value) -
+                             text);
+}
+
 bool folds_short(double result, double a, double b) {
   if (!std::isfinite(result))
     return false;
-  size_t longest =
-      std::max(fmt::format("{}", a).size(), fmt::format("{}", b).size());
-  return fmt::format("{}", result).size() <= longest + 2;
+  size_t longest = std::max(spelled_length(a), spelled_length(b));
+  return spelled_length(result) <= longest + 2;
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 // Spelling names, numbers and expressions for people.
 #include "backprop/spelling.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <array>
+#include <charconv>
 #include <cmath>
 
 namespace backprop {
@@ -494,10 +496,28 @@ void append_value(std::string& out, double value, int precision, Style style) {
     value = -value;
   }
   const size_t start = out.size();
-  if (precision > 0) {
-    fmt::format_to(std::back_inserter(out), "{:.{}g}", value, precision);
+  // Formatted on the stack with a format parsed when compiled: a trace
+  // spells every number of every formula, and this is most of its cost.
+  // Neither form takes more than 24 bytes up to 17 digits.
+  char text[32];
+  // Whole numbers, most of the constants in formulas, print as integers in
+  // either form while they have fewer digits than the precision (or 16).
+  constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                     1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15};
+  const double whole_below =
+      kPowersOfTen[precision > 0 && precision < 15 ? precision : 15];
+  if (value < whole_below && value == std::trunc(value)) {
+    out.append(text, std::to_chars(text, text + sizeof text,
+                                   static_cast<uint64_t>(value))
+                         .ptr);
+  } else if (precision <= 0) {
+    out.append(text, fmt::format_to(text, FMT_COMPILE("{}"), value));
+  } else if (precision <= 17) {
+    out.append(text,
+               fmt::format_to(text, FMT_COMPILE("{:.{}g}"), value, precision));
   } else {
-    fmt::format_to(std::back_inserter(out), "{}", value);
+    fmt::format_to(std::back_inserter(out), "{:.{}g}", value, precision);
   }
   if (style == Style::Latex)
     latex_exponent(out, start);

@@ -1,11 +1,15 @@
 // Tests of how names, bars, values and expressions are written out.
 #include "backprop/spelling.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -114,6 +118,32 @@ TEST(SpellingTest, ValuesWithPrecisionAreRounded) {
   EXPECT_EQ(spell_value(0.1 + 0.2, 6, Style::Ascii), "0.3");
   EXPECT_EQ(spell_value(2.0 / 3, 4, Style::Ascii), "0.6667");
   EXPECT_EQ(spell_value(123456789, 3, Style::Ascii), "1.23e+08");
+}
+
+// Whole numbers take a shortcut past fmt; every value, whole or not, must
+// still be spelled as fmt's "{}" and "{:.Ng}" spell it.
+TEST(SpellingTest, ValuesAreSpelledAsFmtSpellsThem) {
+  std::mt19937_64 random(12);
+  std::vector<double> values = {0,     1,      9,      10,
+                                99999, 100000, 123456, 999999999999999,
+                                1e15,  1e16,   0.5,    2.5e-7};
+  for (int i = 0; i < 20000; ++i) {
+    const int digits = static_cast<int>(random() % 18);
+    const double whole = std::floor(
+        std::ldexp(static_cast<double>(random() % (uint64_t{1} << 53)),
+                   -static_cast<int>(random() % 53)));
+    values.push_back(std::fmod(whole, std::pow(10.0, digits)));
+    values.push_back(whole / std::pow(10.0, digits));
+  }
+  for (double value : values) {
+    ASSERT_EQ(spell_value(value, 0, Style::Ascii), fmt::format("{}", value))
+        << value;
+    for (int precision = 1; precision <= 17; ++precision) {
+      ASSERT_EQ(spell_value(value, precision, Style::Ascii),
+                fmt::format("{:.{}g}", value, precision))
+          << value << " to " << precision;
+    }
+  }
 }
 
 TEST(SpellingTest, UnicodeWritesAMinusSign) {
