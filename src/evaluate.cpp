@@ -194,9 +194,10 @@ void sweep_tree(const ExprPool& pool, const Statement& statement,
         break;
       case ExprKind::Call: {
         const FunctionInfo& row = info(node.function);
-        ga += g * row.slope(a, b, 0);
+        const double y = scratch[id - first];
+        ga += g * row.slope(a, b, y, 0);
         if (gb)
-          *gb += g * row.slope(a, b, 1);
+          *gb += g * row.slope(a, b, y, 1);
         break;
       }
       default:

@@ -89,41 +89,42 @@ ExprId by_result_sqrt(ExprPool& p, ExprId y) {
   return p.divide(p.number_node(1), p.multiply(p.number_node(2), y));
 }
 
-// Numeric partial derivatives, the same calculus as the rules above.
-double slope_sigma(double a, double, int) {
-  return sigma(a) * (1 - sigma(a));
+// Numeric partial derivatives, the same calculus as the rules above, with
+// y the function's value.
+double slope_sigma(double, double, double y, int) {
+  return y * (1 - y);
 }
-double slope_tanh(double a, double, int) {
-  return 1 - std::tanh(a) * std::tanh(a);
+double slope_tanh(double, double, double y, int) {
+  return 1 - y * y;
 }
-double slope_relu(double a, double, int) {
+double slope_relu(double a, double, double, int) {
   return indicator(a > 0);
 }
-double slope_exp(double a, double, int) {
-  return std::exp(a);
+double slope_exp(double, double, double y, int) {
+  return y;
 }
-double slope_log(double a, double, int) {
+double slope_log(double a, double, double, int) {
   return 1 / a;
 }
-double slope_sqrt(double a, double, int) {
-  return 0.5 / std::sqrt(a);
+double slope_sqrt(double, double, double y, int) {
+  return 0.5 / y;
 }
-double slope_abs(double a, double, int) {
+double slope_abs(double a, double, double, int) {
   return indicator(a > 0) - indicator(a < 0);
 }
-double slope_sin(double a, double, int) {
+double slope_sin(double a, double, double, int) {
   return std::cos(a);
 }
-double slope_cos(double a, double, int) {
+double slope_cos(double a, double, double, int) {
   return -std::sin(a);
 }
-double slope_max(double a, double b, int index) {
+double slope_max(double a, double b, double, int index) {
   return index == 0 ? indicator(a >= b) : indicator(a < b);
 }
-double slope_min(double a, double b, int index) {
+double slope_min(double a, double b, double, int index) {
   return index == 0 ? indicator(a <= b) : indicator(a > b);
 }
-double slope_none(double, double, int) {
+double slope_none(double, double, double, int) {
   return 0;
 }
 
@@ -169,10 +170,16 @@ constexpr std::array<FunctionInfo, 18> kTable{{
    slope_min, d_min, nullptr},
   {F::SigmaPrime, "sigma'", "", 1, false, N::Call, "\u03c3\u2032",
    "\\sigma'",
-   [](double a, double) { return sigma(a) * (1 - sigma(a)); },
+   [](double a, double) {
+     const double y = sigma(a);
+     return y * (1 - y);
+   },
    slope_none, d_none, nullptr},
   {F::TanhPrime, "tanh'", "", 1, false, N::Call, "tanh\u2032", "\\tanh'",
-   [](double a, double) { return 1 - std::tanh(a) * std::tanh(a); },
+   [](double a, double) {
+     const double y = std::tanh(a);
+     return 1 - y * y;
+   },
    slope_none, d_none, nullptr},
   {F::Sign, "sign", "", 1, false, N::Call, "sign", "\\operatorname{sign}",
    [](double a, double) { return indicator(a > 0) - indicator(a < 0); },

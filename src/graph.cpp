@@ -187,6 +187,7 @@ void Graph::index_names() {
     for (ExprId id = statement.first; id <= statement.value; ++id) {
       if (program.exprs[id].kind != ExprKind::Name)
         continue;
+      ++names_used_;
       std::optional<NodeId> parent = index_.find(spelled(id), name_of);
       if (parent)
         program.exprs.resolve_name(id, *parent);
@@ -214,8 +215,11 @@ Graph Graph::build(Program program) {
   graph.output = static_cast<NodeId>(count - 1);
   graph.index_names();
 
-  // Each node's distinct parents, in order of first use.
+  // Each node's distinct parents, in order of first use; there are at most
+  // as many as there are names used.
   std::vector<NodeId> last_child(count, UINT32_MAX);
+  graph.parents_.reserve(graph.names_used_);
+  graph.edge_child_.reserve(graph.names_used_);
   graph.parent_begin_.reserve(count + 1);
   graph.parent_begin_.push_back(0);
   for (NodeId node = 0; node < count; ++node) {

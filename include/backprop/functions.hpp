@@ -51,8 +51,10 @@ struct FunctionInfo {
   /// The value at (a, b); b is ignored by functions of one argument.
   double (*value)(double a, double b);
 
-  /// The partial derivative by argument `index` (0 or 1), as a number.
-  double (*slope)(double a, double b, int index);
+  /// The partial derivative by argument `index` (0 or 1), as a number;
+  /// `value` is the function's value at (a, b), which spares the slopes of
+  /// sigma, tanh, exp and sqrt computing it again.
+  double (*slope)(double a, double b, double value, int index);
 
   /// The same partial derivative at arguments (a, b), as an expression built
   /// with the pool's simplifying constructors. The chain rule's inner

@@ -72,6 +72,7 @@ class Graph {
   std::vector<uint32_t> child_begin_;
   std::vector<uint32_t> child_edges_;
   NameIndex index_;
+  size_t names_used_ = 0;  // Name nodes in the program
   bool parents_precede_ = true;
 };
 
