@@ -200,6 +200,59 @@ const Marks& marks_of(Style style) {
 // Appends expressions to a string. Whether a subexpression needs
 // parentheses follows from its kind and its context's precedence, so each
 // node is written once, straight into the output.
+// Appends the literal of the source at `offset`, such as "0.50" or "007",
+// as append_value() spells its value at full precision, from its digits;
+// returns false, appending nothing, for a literal that is not plain
+// enough. A decimal of at most 15 significant digits is the shortest text
+// of the double it reads as (no shorter one reads as the same double), and
+// fmt writes that in fixed notation from 1e-4 up to 1e15, so the text is
+// the literal without its leading and trailing zeros. A formula repeats
+// its literals in every form of it that a trace prints.
+bool append_literal(std::string& out, std::string_view text, uint32_t offset) {
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t end = offset;
+  size_t point = std::string_view::npos;
+  for (; end < text.size(); ++end) {
+    if (text[end] == '.' && point == std::string_view::npos)
+      point = end;
+    else if (!is_digit(text[end]))
+      break;
+  }
+  if (end < text.size() && (text[end] == 'e' || text[end] == 'E'))
+    return false;
+  if (point == std::string_view::npos)
+    point = end;
+  auto insignificant = [&](size_t i) {
+    return text[i] == '0' || text[i] == '.';
+  };
+  size_t first = offset;
+  while (first < end && insignificant(first))
+    ++first;
+  if (first == end) {
+    out += '0';
+    return true;
+  }
+  size_t last = end - 1;
+  while (insignificant(last))
+    --last;
+  // The value is d1.d2d3... times ten to the power `exponent`.
+  const long exponent = first < point ? static_cast<long>(point - first) - 1
+                                      : -static_cast<long>(first - point);
+  const size_t digits = last - first + 1 - (first < point && point < last);
+  if (digits > 15 || exponent < -4 || exponent >= 15)
+    return false;
+  if (exponent < 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-exponent - 1), '0');
+    out.append(text.substr(first, last - first + 1));
+  } else if (point > last) {  // a whole number: its digits, then zeros
+    out.append(text.substr(first, point - first));
+  } else {
+    out.append(text.substr(first, last - first + 1));
+  }
+  return true;
+}
+
 class ExprPrinter {
  public:
   ExprPrinter(const Graph& graph, const PrintOptions& options, std::string& out)
@@ -318,9 +371,15 @@ bool ExprPrinter::starts_with_minus(ExprId id) const {
 void ExprPrinter::print_bare(ExprId id) {
   const ExprNode& node = pool_[id];
   switch (node.kind) {
-    case ExprKind::Number:
-      append_value(out_, pool_.number(id), 0, style());
+    case ExprKind::Number: {
+      // A Number with an offset is the literal written there.
+      const uint32_t offset = pool_.offset(id);
+      if (offset == ExprPool::kNoOffset ||
+          !append_literal(out_, graph_.source().text(), offset)) {
+        append_value(out_, pool_.number(id), 0, style());
+      }
       return;
+    }
     case ExprKind::Name:
       if (options_.value_texts) {
         put((*options_.value_texts)[node.a]);

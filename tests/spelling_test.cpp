@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -171,6 +172,50 @@ TEST(SpellingTest, NotANumberAndInfinity) {
 }
 
 // ---- Expressions ---------------------------------------------------------
+
+// A literal of the file is spelled from its digits when that is safe; the
+// text must be fmt's "{}" of the value it reads as, whatever the literal.
+TEST(SpellingTest, LiteralsAreSpelledAsTheirValues) {
+  std::mt19937_64 random(7);
+  std::string text;
+  std::vector<std::string> literals = {"0",
+                                       "0.000",
+                                       "5.",
+                                       ".25",
+                                       "007.500",
+                                       "0.0001",
+                                       "0.00001",
+                                       "100000",
+                                       "999999999999999",
+                                       "1000000000000000",
+                                       "123456789012345.6",
+                                       "1e3",
+                                       "2.5E-7"};
+  for (int i = 0; i < 20000; ++i) {
+    std::string digits;
+    const int length = 1 + static_cast<int>(random() % 18);
+    for (int j = 0; j < length; ++j) {
+      const bool zero = random() % 3 == 0;
+      digits += zero ? '0' : static_cast<char>('0' + random() % 10);
+    }
+    const size_t point = random() % (digits.size() + 2);
+    if (point <= digits.size())
+      digits.insert(point, ".");
+    literals.push_back(digits == "." ? "0" : digits);
+  }
+  for (size_t i = 0; i < literals.size(); ++i)
+    text += fmt::format("x{} = {}\n", i, literals[i]);
+  const Model model = testing::model(text);
+  for (size_t i = 0; i < literals.size(); ++i) {
+    double value = 0;
+    std::from_chars(literals[i].data(), literals[i].data() + literals[i].size(),
+                    value);
+    std::string printed;
+    append_expr(printed, model.graph, model.graph.statement(i).value,
+                {Style::Ascii, {}, 0});
+    ASSERT_EQ(printed, fmt::format("{}", value)) << literals[i];
+  }
+}
 
 // Loads a model and prints the output's right side.
 class PrintTest : public ::testing::Test {
