@@ -11,8 +11,16 @@ namespace {
 
 // Whether folding `a op b` into `result` keeps the written form short: 0.5*2
 // folds to 1, but 0.1*3 stays as it is rather than print 0.30000000000000004.
-// How many bytes the shortest form of a number takes, as traces spell it.
+// How many bytes the shortest form of a number takes, as traces spell it:
+// a whole number below 1e15 is spelled as an integer.
 size_t spelled_length(double value) {
+  const double magnitude = std::fabs(value);
+  if (magnitude < 1e15 && magnitude == std::trunc(magnitude)) {
+    size_t length = std::signbit(value) ? 2 : 1;  // fmt writes "-0"
+    for (double bound = 10; bound <= magnitude; bound *= 10)
+      ++length;
+    return length;
+  }
   char text[32];  // the longest is 24 bytes, as in -1.2345678901234567e-308
   return static_cast<size_t>(fmt::format_to(text, FMT_COMPILE("{}"), value) -
                              text);
