@@ -52,7 +52,13 @@ class Parser {
   Parsed parse_call(Span name, uint32_t depth);
 
   Parsed combine(ExprKind kind, Parsed a, Parsed b, uint32_t offset);
-  void check_depth(uint32_t depth, uint32_t height, Span where) const;
+  // Checked at every operand, so inline; the error is built out of line.
+  void check_depth(uint32_t depth, uint32_t height, Span where) const {
+    if (depth > kMaxNestingDepth || height > kMaxTreeHeight)
+      fail_depth(depth, where);
+  }
+  // Says which limit `depth` or the height passed.
+  [[noreturn]] void fail_depth(uint32_t depth, Span where) const;
   Span here() const;
   bool next_is(TokenKind kind) const;
   std::string found() const;
@@ -318,7 +324,7 @@ Parsed Parser::combine(ExprKind kind, Parsed a, Parsed b, uint32_t offset) {
   return {program_.exprs.make(kind, a.id, b.id, offset), height};
 }
 
-void Parser::check_depth(uint32_t depth, uint32_t height, Span where) const {
+void Parser::fail_depth(uint32_t depth, Span where) const {
   if (depth > kMaxNestingDepth) {
     throw Failure(Diagnostic::error(
         where,
@@ -326,12 +332,10 @@ void Parser::check_depth(uint32_t depth, uint32_t height, Span where) const {
                     "split it into several statements",
                     kMaxNestingDepth)));
   }
-  if (height > kMaxTreeHeight) {
-    throw Failure(Diagnostic::error(
-        where, fmt::format("expression too long (more than {} operations in a "
-                           "row); split it into several statements",
-                           kMaxTreeHeight)));
-  }
+  throw Failure(Diagnostic::error(
+      where, fmt::format("expression too long (more than {} operations in a "
+                         "row); split it into several statements",
+                         kMaxTreeHeight)));
 }
 
 // Where an error about the current token points: at the token, or, when it
