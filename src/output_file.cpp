@@ -14,10 +14,11 @@
 namespace backprop {
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
-  // A device or a pipe, such as /dev/null or /dev/stdout, is written in
-  // place: renaming a file over it would put a file in its stead.
+  // A device, a pipe or a link, such as /dev/null or /dev/stdout, is
+  // written in place: renaming a file over it would put a file in its
+  // stead, even in /dev.
   struct stat status {};
-  if (stat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode) &&
+  if (lstat(path_.c_str(), &status) == 0 && !S_ISREG(status.st_mode) &&
       !S_ISDIR(status.st_mode)) {
     stream_ = std::fopen(path_.c_str(), "wb");
     if (stream_ == nullptr) {

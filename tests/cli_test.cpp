@@ -262,6 +262,19 @@ TEST_F(CliTest, OutputFileHoldsWhatStandardOutputWould) {
   EXPECT_EQ(names, (std::vector<std::string>{"model.expr", "trace.out"}));
 }
 
+// As /dev/stdout is: a link is written through, and stays a link.
+TEST_F(CliTest, OutputThroughALinkKeepsTheLink) {
+  write("target.out", "an earlier trace\n");
+  ASSERT_EQ(symlink(path("target.out").c_str(), path("link.out").c_str()), 0);
+  testing::Run run = run_tool({"-o", path("link.out"), "-"}, kModel);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  struct stat status {};
+  ASSERT_EQ(lstat(path("link.out").c_str(), &status), 0);
+  EXPECT_TRUE(S_ISLNK(status.st_mode));
+  EXPECT_EQ(testing::read_file(path("target.out")),
+            run_tool({"-"}, kModel).out);
+}
+
 TEST_F(CliTest, OutputThatIsADirectoryExitsWithOneAndKeepsIt) {
   ASSERT_EQ(mkdir(path("out").c_str(), 0700), 0);
   testing::Run run = run_tool({"-o", path("out"), "-"}, kModel);

@@ -10,8 +10,9 @@ namespace backprop {
 /// beside the target; commit() renames it over the target. Destroying an
 /// uncommitted AtomicFile removes the temporary, so a failed run leaves no
 /// partial file and keeps any old one. A target that exists and is neither
-/// a regular file nor a directory (a device such as /dev/null, or a pipe)
-/// is written in place, since no file may replace it.
+/// a regular file nor a directory (a device such as /dev/null, a pipe, or a
+/// symbolic link such as /dev/stdout) is written in place, since no file
+/// may replace it.
 class AtomicFile {
  public:
   /// Creates the temporary. Throws Failure if it cannot.
