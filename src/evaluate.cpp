@@ -114,7 +114,9 @@ double evaluate_tree(const ExprPool& pool, const Statement& statement,
                      std::span<const double> values,
                      std::vector<double>& scratch, Issue& issue) {
   const ExprId first = statement.first;
-  scratch.resize(statement.value - first + 1);
+  const size_t size = statement.value - first + 1;
+  if (scratch.size() < size)  // never shrunk, so never filled with zeros
+    scratch.resize(size);
   for (ExprId id = first; id <= statement.value; ++id) {
     const ExprNode& node = pool[id];
     double result;
@@ -135,7 +137,7 @@ double evaluate_tree(const ExprPool& pool, const Statement& statement,
     }
     scratch[id - first] = result;
   }
-  return scratch.back();
+  return scratch[size - 1];
 }
 
 // The numeric reverse sweep over a statement's tree, after evaluate_tree
@@ -146,7 +148,8 @@ void sweep_tree(const ExprPool& pool, const Statement& statement,
                 const std::vector<uint32_t>& slot, std::vector<double>& adjoint,
                 double* out) {
   const ExprId first = statement.first;
-  adjoint.assign(scratch.size(), 0.0);
+  const size_t size = statement.value - first + 1;
+  adjoint.assign(size, 0.0);
   adjoint.back() = 1;
   for (ExprId id = statement.value + 1; id-- > first;) {
     const double g = adjoint[id - first];
