@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "backprop/shortest.hpp"
 #include "backprop/spelling.hpp"
 
 namespace backprop {
@@ -17,20 +18,19 @@ char* write(char* out, std::string_view text) {
   return std::copy(text.begin(), text.end(), out);
 }
 
-// The most bytes write_number() writes: a sign, 17 digits, a point and an
-// exponent such as "e-308" make 24.
-constexpr size_t kNumberRoom = 32;
+// The most bytes write_number() writes.
+constexpr size_t kNumberRoom = kShortestRoom;
 
 // Writes a JSON number that reads back to the same double (the shortest
-// such text), or a string for the values JSON cannot hold, into `out`,
-// which has kNumberRoom bytes; returns the end of what it wrote.
+// such text, as std::to_chars writes it), or a string for the values JSON
+// cannot hold, into `out`, which has kNumberRoom bytes; returns the end of
+// what it wrote.
 char* write_number(char* out, double value) {
   if (std::isfinite(value))
-    return std::to_chars(out, out + kNumberRoom, value).ptr;
-  std::string_view text = std::isnan(value) ? "\"NaN\""
-                          : value > 0       ? "\"Infinity\""
-                                            : "\"-Infinity\"";
-  return std::copy(text.begin(), text.end(), out);
+    return write_shortest(out, value);
+  return write(out, std::isnan(value) ? "\"NaN\""
+                    : value > 0       ? "\"Infinity\""
+                                      : "\"-Infinity\"");
 }
 
 // Writes, as write_number() would, the value of a plain decimal literal
@@ -38,9 +38,7 @@ char* write_number(char* out, double value) {
 // digits alone; returns nullptr, having written nothing, for any other. Such
 // decimals read as distinct doubles (outside the subnormal range), so no
 // shorter text reads back to the same double: the shortest text is the
-// literal's digits without leading and trailing zeros. What is left is
-// std::to_chars' layout: fixed or scientific, whichever is shorter, fixed
-// on a tie.
+// literal's digits without leading and trailing zeros.
 char* write_literal(char* out, std::string_view literal, bool negative) {
   auto insignificant = [](char c) { return c == '0' || c == '.'; };
   size_t point = 0;
@@ -68,43 +66,7 @@ char* write_literal(char* out, std::string_view literal, bool negative) {
                                      : -static_cast<int>(first - point);
   if (exponent < -307)
     return nullptr;  // perhaps subnormal, with fewer digits of precision
-  const int magnitude = std::abs(exponent);
-  const int scientific = count + (count > 1) + 2 + (magnitude >= 100 ? 3 : 2);
-  const int integer_digits = exponent + 1;
-  const int fixed = exponent < 0 ? 1 - exponent + count
-                                 : std::max(count, integer_digits) +
-                                       (count > integer_digits ? 1 : 0);
-  // std::to_chars writes a fixed integer of 16 digits or more exactly, not
-  // as its shortest digits and zeros; only it knows those digits.
-  if (fixed <= scientific && integer_digits > 15)
-    return nullptr;
-  if (negative)
-    *out++ = '-';
-  if (fixed <= scientific && exponent < 0) {  // 0.00ddd
-    *out++ = '0';
-    *out++ = '.';
-    out = std::fill_n(out, -exponent - 1, '0');
-    return std::copy_n(digits, count, out);
-  }
-  if (fixed <= scientific && count <= integer_digits) {  // ddd00
-    out = std::copy_n(digits, count, out);
-    return std::fill_n(out, integer_digits - count, '0');
-  }
-  if (fixed <= scientific) {  // dd.ddd
-    out = std::copy_n(digits, integer_digits, out);
-    *out++ = '.';
-    return std::copy(digits + integer_digits, digits + count, out);
-  }
-  *out++ = digits[0];  // d.ddde+XX
-  if (count > 1) {
-    *out++ = '.';
-    out = std::copy(digits + 1, digits + count, out);
-  }
-  *out++ = 'e';
-  *out++ = exponent < 0 ? '-' : '+';
-  if (magnitude < 10)
-    *out++ = '0';
-  return std::to_chars(out, out + 3, magnitude).ptr;
+  return write_decimal(out, digits, count, exponent, negative);
 }
 
 void append_number(std::string& out, double value) {

@@ -1,0 +1,30 @@
+// The shortest text that reads back as a double, faster than the standard
+// library writes it for the values a trace is made of.
+#pragma once
+
+#include <cstddef>
+
+namespace backprop {
+
+/// Room enough for any text write_shortest() writes.
+inline constexpr size_t kShortestRoom = 32;
+
+/// Writes a finite `value` at `out` exactly as std::to_chars(out, end,
+/// value) does: the fewest significant digits that read back as the same
+/// double, the closest such (ties to even), laid out fixed or scientific,
+/// whichever is shorter. Returns the end of what it wrote. Values from
+/// about 6e-11 to 4.5e15 in magnitude, most of any trace, are found with
+/// exact 128-bit integer arithmetic in a few hundred instructions; the rest
+/// are handed to std::to_chars.
+char* write_shortest(char* out, double value);
+
+/// Writes the decimal digits[0, count) times ten to the power `exponent`
+/// (the first digit before the point), the shortest form of some double, as
+/// std::to_chars lays such a form out: fixed or scientific, whichever is
+/// shorter, fixed on a tie. Returns nullptr, having written nothing, where
+/// to_chars would write a fixed integer of 16 digits or more, which it
+/// spells exactly rather than as these digits and zeros.
+char* write_decimal(char* out, const char* digits, int count, int exponent,
+                    bool negative);
+
+}  // namespace backprop
