@@ -13,7 +13,7 @@ inline constexpr size_t kShortestRoom = 32;
 /// value) does: the fewest significant digits that read back as the same
 /// double, the closest such (ties to even), laid out fixed or scientific,
 /// whichever is shorter. Returns the end of what it wrote. Values from
-/// about 6e-11 to 4.5e15 in magnitude, most of any trace, are found with
+/// about 5e-10 to 4.5e15 in magnitude, most of any trace, are found with
 /// exact 128-bit integer arithmetic in a few hundred instructions; the rest
 /// are handed to std::to_chars.
 char* write_shortest(char* out, double value);
