@@ -34,6 +34,18 @@ constexpr std::array<uint64_t, 28> kPowersOfFive = powers_of<28>(5);
 // The shortest decimal digits × 10^exponent that reads back as a positive
 // `value`, if `value` lies in the range this handles.
 bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
+  // A whole number below 1e15 is its own shortest form: its neighbours are
+  // within an eighth, and no other decimal of as few digits is that close.
+  // Gradients of 1 are common.
+  if (value < 1e15 && value == std::trunc(value)) {
+    digits = static_cast<uint64_t>(value);
+    exponent = 0;
+    while (digits % 10 == 0) {
+      digits /= 10;
+      ++exponent;
+    }
+    return true;
+  }
   const auto bits = std::bit_cast<uint64_t>(value);
   const auto biased = static_cast<int>(bits >> 52);
   const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
