@@ -83,38 +83,6 @@ bool is_utf16(std::string_view text) {
   return text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF");
 }
 
-// Reads a number without an exponent, such as "0.56287", whose digits
-// (at most 15 of them, leading zeros aside) make an integer that a double
-// holds exactly, into that integer divided by a power of ten no larger than
-// 1e22, which a double also holds exactly: one division of two exact
-// doubles is rounded correctly, so the result is what from_chars gives, at a
-// fraction of its cost. Returns false for any other spelling.
-bool exact_decimal(std::string_view spelled, double& value) {
-  constexpr double kPowersOfTen[] = {
-      1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  uint64_t digits = 0;
-  int significant = 0;
-  int decimals = -1;  // digits after the '.', once there is one
-  for (char c : spelled) {
-    if (c == '.') {
-      decimals = 0;
-      continue;
-    }
-    if (!is_digit(c))
-      return false;  // an exponent
-    digits = digits * 10 + static_cast<uint64_t>(c - '0');
-    significant += digits != 0;
-    decimals += decimals >= 0;
-  }
-  if (significant > 15 || decimals > 22)
-    return false;
-  value = static_cast<double>(digits);
-  if (decimals > 0)
-    value /= kPowersOfTen[decimals];
-  return true;
-}
-
 }  // namespace
 
 std::string_view describe(TokenKind kind) {
@@ -177,21 +145,36 @@ Token Lexer::next_rare(uint32_t begin) {
 // number := digits [ '.' digits ] [ ('e'|'E') ['+'|'-'] digits ]
 //         | '.' digits [ exponent ]
 Token Lexer::lex_number(uint32_t begin) {
-  // Scans as next() does, up to the '\0' after the text.
+  // Scans as next() does, up to the '\0' after the text, and gathers the
+  // digits into an integer on the way: a number without an exponent whose
+  // digits (at most 15 of them, leading zeros aside) make an integer that a
+  // double holds exactly is that integer divided by a power of ten no larger
+  // than 1e22, which a double also holds exactly. One division of two exact
+  // doubles is rounded correctly, so the value is what from_chars reads, at
+  // a fraction of its cost.
   const char* const text = text_.data();
+  uint64_t digits = 0;
+  int significant = 0;
+  int decimals = 0;
+  auto take = [&](char c) {
+    digits = digits * 10 + static_cast<uint64_t>(c - '0');
+    significant += digits != 0;
+  };
   uint32_t end = begin;
   while (is_digit(text[end]))
-    ++end;
+    take(text[end++]);
   if (text[end] == '.') {
     ++end;
-    while (is_digit(text[end]))
-      ++end;
+    for (; is_digit(text[end]); ++decimals)
+      take(text[end++]);
   }
+  bool plain = true;  // no exponent
   if (text[end] == 'e' || text[end] == 'E') {
     uint32_t exponent = end + 1;
     if (text[exponent] == '+' || text[exponent] == '-')
       ++exponent;
     if (is_digit(text[exponent])) {
+      plain = false;
       end = exponent;
       while (is_digit(text[end]))
         ++end;
@@ -212,11 +195,14 @@ Token Lexer::lex_number(uint32_t begin) {
                                    text_.substr(begin, stop - begin), hint)));
   }
 
+  constexpr double kPowersOfTen[] = {
+      1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   Token token{TokenKind::Number, {begin, end}};
-  std::string_view spelled = text_.substr(begin, end - begin);
-  if (!exact_decimal(spelled, token.number)) {
-    auto [ptr, error] = std::from_chars(
-        spelled.data(), spelled.data() + spelled.size(), token.number);
+  if (plain && significant <= 15 && decimals <= 22) {
+    token.number = static_cast<double>(digits) / kPowersOfTen[decimals];
+  } else {
+    auto [ptr, error] = std::from_chars(text + begin, text + end, token.number);
     if (error == std::errc::result_out_of_range)
       out_of_range(begin, end);
   }
