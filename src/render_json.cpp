@@ -4,9 +4,7 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <cmath>
-#include <cstdlib>
 
 #include "backprop/shortest.hpp"
 #include "backprop/spelling.hpp"
@@ -291,8 +289,9 @@ void JsonRenderer::numbers(std::string_view key,
 }
 
 // A value, written from the digits of the literal that gives it when it is
-// a leaf's: write_literal() is several times faster than std::to_chars, and
-// the values of a model of many weights are mostly such literals.
+// a leaf's: copying digits is several times faster than searching for the
+// shortest ones, and the values of a model of many weights are mostly such
+// literals.
 char* JsonRenderer::write_leaf_value(char* out, NodeId node,
                                      double value) const {
   const Statement& statement = graph_.statement(node);
