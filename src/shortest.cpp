@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 namespace backprop {
 namespace {
@@ -162,6 +163,15 @@ char* digits_ending_at(char* end, uint64_t value) {
   return end;
 }
 
+// Writes `count` zeros, at most eight, by one store of eight: the fixed
+// layouts below are chosen only while no longer than the scientific one,
+// which bounds their zeros to six, and a call to memset for so few bytes
+// costs more than the bytes.
+char* zeros(char* out, int count) {
+  std::memcpy(out, "00000000", 8);
+  return out + count;
+}
+
 }  // namespace
 
 char* write_decimal(char* out, const char* digits, int count, int exponent,
@@ -179,12 +189,12 @@ char* write_decimal(char* out, const char* digits, int count, int exponent,
   if (fixed <= scientific && exponent < 0) {  // 0.00ddd
     *out++ = '0';
     *out++ = '.';
-    out = std::fill_n(out, -exponent - 1, '0');
+    out = zeros(out, -exponent - 1);
     return std::copy_n(digits, count, out);
   }
   if (fixed <= scientific && count <= integer_digits) {  // ddd00
     out = std::copy_n(digits, count, out);
-    return std::fill_n(out, integer_digits - count, '0');
+    return zeros(out, integer_digits - count);
   }
   if (fixed <= scientific) {  // dd.ddd
     out = std::copy_n(digits, integer_digits, out);
@@ -204,9 +214,17 @@ char* write_decimal(char* out, const char* digits, int count, int exponent,
 }
 
 char* write_shortest(char* out, double value) {
+  // Zero is the commonest gradient after 1: every node behind a relu that
+  // is off, or a max that took the other side.
+  if (value == 0) {
+    if (std::signbit(value))
+      *out++ = '-';
+    *out++ = '0';
+    return out;
+  }
   uint64_t decimal = 0;
   int exponent = 0;
-  if (value != 0 && shortest_decimal(std::fabs(value), decimal, exponent)) {
+  if (shortest_decimal(std::fabs(value), decimal, exponent)) {
     char text[20];
     const char* digits = digits_ending_at(text + sizeof text, decimal);
     const auto count = static_cast<int>(text + sizeof text - digits);

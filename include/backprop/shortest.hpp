@@ -21,7 +21,8 @@ char* write_shortest(char* out, double value);
 /// Writes the decimal digits[0, count) times ten to the power `exponent`
 /// (the first digit before the point), the shortest form of some double, as
 /// std::to_chars lays such a form out: fixed or scientific, whichever is
-/// shorter, fixed on a tie. Returns nullptr, having written nothing, where
+/// shorter, fixed on a tie, in at most kShortestRoom bytes, all of which
+/// it may use. Returns nullptr, having written nothing, where
 /// to_chars would write a fixed integer of 16 digits or more, which it
 /// spells exactly rather than as these digits and zeros.
 char* write_decimal(char* out, const char* digits, int count, int exponent,
