@@ -433,10 +433,13 @@ void Parser::fail_no_statements() const {
 Program parse(std::shared_ptr<const SourceFile> source) {
   Program program;
   program.source = std::move(source);
-  program.exprs.reserve(program.source->text().size() / 4);
-  // Most files hold a statement a line: reserving that many spares the
-  // copies, and the fresh pages, of a vector that grows by doubling.
-  program.statements.reserve(program.source->line_count());
+  const size_t size = program.source->text().size();
+  program.exprs.reserve(size / 4);
+  // Statements rarely take fewer than 8 bytes, hand-written or generated:
+  // reserving that many spares the copies, and the fresh pages, of a vector
+  // that grows by doubling, and what is reserved but not used costs address
+  // space, not memory.
+  program.statements.reserve(size / 8 + 1);
   Parser parser(program);
   parser.parse_program();
   return program;

@@ -113,31 +113,38 @@ SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
   if (text_.starts_with(kByteOrderMark))
     text_.erase(0, kByteOrderMark.size());
-  // A guess that spares most copies of a growing vector, since a model's
-  // lines are rarely shorter than 16 bytes; reserving more than is used
-  // costs address space, not memory.
-  line_starts_.reserve(text_.size() / 16 + 1);
-  line_starts_.push_back(0);
-  for (size_t i = text_.find('\n'); i != std::string::npos;
-       i = text_.find('\n', i + 1)) {
-    line_starts_.push_back(static_cast<uint32_t>(i + 1));
-  }
+}
+
+const std::vector<uint32_t>& SourceFile::line_starts() const {
+  std::call_once(*lines_found_, [this] {
+    // A guess that spares most copies of a growing vector, since a model's
+    // lines are rarely shorter than 16 bytes; reserving more than is used
+    // costs address space, not memory.
+    line_starts_.reserve(text_.size() / 16 + 1);
+    line_starts_.push_back(0);
+    for (size_t i = text_.find('\n'); i != std::string::npos;
+         i = text_.find('\n', i + 1)) {
+      line_starts_.push_back(static_cast<uint32_t>(i + 1));
+    }
+  });
+  return line_starts_;
 }
 
 uint32_t SourceFile::line_start(uint32_t line) const {
   if (line == 0)
     return 0;
-  if (line > line_starts_.size())
+  const std::vector<uint32_t>& starts = line_starts();
+  if (line > starts.size())
     return static_cast<uint32_t>(text_.size());
-  return line_starts_[line - 1];
+  return starts[line - 1];
 }
 
 Location SourceFile::locate(uint32_t offset) const {
   offset = std::min(offset, static_cast<uint32_t>(text_.size()));
-  auto after =
-      std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const std::vector<uint32_t>& starts = line_starts();
+  auto after = std::upper_bound(starts.begin(), starts.end(), offset);
   Location location;
-  location.line = static_cast<uint32_t>(after - line_starts_.begin());
+  location.line = static_cast<uint32_t>(after - starts.begin());
   for (uint32_t i = *(after - 1); i < offset;) {
     i += std::max<uint32_t>(1, utf8_length(text_, i));
     ++location.column;
@@ -146,7 +153,7 @@ Location SourceFile::locate(uint32_t offset) const {
 }
 
 std::string_view SourceFile::line_text(uint32_t line) const {
-  if (line == 0 || line > line_starts_.size())
+  if (line == 0 || line > line_count())
     return {};
   std::string_view rest = std::string_view(text_).substr(line_start(line));
   std::string_view result = rest.substr(0, rest.find('\n'));

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,15 +42,22 @@ class SourceFile {
 
   /// How many lines the text has; a line break at the very end starts one
   /// more, empty line.
-  size_t line_count() const { return line_starts_.size(); }
+  size_t line_count() const { return line_starts().size(); }
 
   /// The byte offset at which a 1-based line starts.
   uint32_t line_start(uint32_t line) const;
 
  private:
+  const std::vector<uint32_t>& line_starts() const;
+
   std::string path_;
   std::string text_;
-  std::vector<uint32_t> line_starts_;  // the offset of each line's start
+  // The offset of each line's start, found on first use, safely from any
+  // thread: only diagnostics need them, and finding them costs a pass over
+  // the text and four bytes a line that a run without one never pays.
+  mutable std::vector<uint32_t> line_starts_;
+  mutable std::unique_ptr<std::once_flag> lines_found_ =
+      std::make_unique<std::once_flag>();
 };
 
 /// The length in bytes of the UTF-8 character at `offset` of `text`: 1 to
