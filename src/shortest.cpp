@@ -35,11 +35,19 @@ constexpr std::array<uint64_t, 28> kPowersOfFive = powers_of<28>(5);
 // The shortest decimal digits × 10^exponent that reads back as a positive
 // `value`, if `value` lies in the range this handles.
 bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
+  const auto bits = std::bit_cast<uint64_t>(value);
+  const auto biased = static_cast<int>(bits >> 52);
+  const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
+  const uint64_t m = fraction | uint64_t{1} << 52;
+  const int e = biased - 1075;  // value = m × 2^e
+
   // A whole number below 1e15 is its own shortest form: its neighbours are
   // within an eighth, and no other decimal of as few digits is that close.
-  // Gradients of 1 are common.
-  if (value < 1e15 && value == std::trunc(value)) {
-    digits = static_cast<uint64_t>(value);
+  // Gradients of 1 are common. It is whole when the bits of m below the
+  // binary point are zero.
+  if (e >= -52 && e < 0 && (m & ((uint64_t{1} << -e) - 1)) == 0 &&
+      value < 1e15) {
+    digits = m >> -e;
     exponent = 0;
     while (digits % 10 == 0) {
       digits /= 10;
@@ -47,11 +55,6 @@ bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
     }
     return true;
   }
-  const auto bits = std::bit_cast<uint64_t>(value);
-  const auto biased = static_cast<int>(bits >> 52);
-  const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
-  const uint64_t m = fraction | uint64_t{1} << 52;
-  const int e = biased - 1075;  // value = m × 2^e
   // Below, 5^k must fit in 64 bits and the scaled value in 64 bits too.
   if (biased == 0 || e < -83 || e > -1)
     return false;
@@ -68,29 +71,38 @@ bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
   // at least two integers. 78913 / 2^18 is log10 2 close enough to floor
   // (2 - e)·log10 2 exactly for every e here.
   const int k = ((2 - e) * 78913 >> 18) + 1;
-  // X × 2^(e-2) × 10^k = X × 5^k / 2^shift.
+  // X × 2^(e-2) × 10^k = X × 5^k / 2^shift, where the shift is about
+  // 0.7 × (2 - e), at most 59 for the e above: the part below the unit
+  // lies in the low 64 bits.
   const int shift = 2 - e - k;
-  if (shift < 1 || shift > 120)
+  if (shift < 1 || shift > 63)
     return false;
-  const Uint128 five = kPowersOfFive[static_cast<size_t>(k)];
-  const Uint128 low = lower * five;
-  const Uint128 mid = middle * five;
-  const Uint128 high = upper * five;
-  const Uint128 below_unit = (Uint128{1} << shift) - 1;
+  const uint64_t five = kPowersOfFive[static_cast<size_t>(k)];
+  const Uint128 low = Uint128{lower} * five;
+  const Uint128 mid = Uint128{middle} * five;
+  const Uint128 high = Uint128{upper} * five;
+  const uint64_t below_unit = (uint64_t{1} << shift) - 1;
+  auto units = [shift](Uint128 scaled) {
+    return static_cast<uint64_t>(scaled >> 64) << (64 - shift) |
+           static_cast<uint64_t>(scaled) >> shift;
+  };
+  auto has_part = [below_unit](Uint128 scaled) {
+    return (static_cast<uint64_t>(scaled) & below_unit) != 0;
+  };
 
   // The integers that read back: [first, last].
-  auto first = static_cast<uint64_t>(low >> shift);
-  if ((low & below_unit) != 0 || !bounds_read_back)
+  uint64_t first = units(low);
+  if (has_part(low) || !bounds_read_back)
     ++first;
-  auto last = static_cast<uint64_t>(high >> shift);
-  if ((high & below_unit) == 0 && !bounds_read_back)
+  uint64_t last = units(high);
+  if (!has_part(high) && !bounds_read_back)
     --last;
 
   // Drops trailing digits while some integer that reads back ends in that
   // many zeros, four at a time while it can (a short result such as 1 drops
   // sixteen): [first, last] becomes the range of such integers over 10^n,
   // and the scaled value is divided the same way.
-  const auto whole = static_cast<uint64_t>(mid >> shift);
+  const uint64_t whole = units(mid);
   uint64_t result = whole;
   int dropped = 0;
   while ((first + 9999) / 10000 <= last / 10000) {
@@ -108,10 +120,10 @@ bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
 
   // Rounded to the nearest, ties to even, then kept within the range. What
   // was dropped is the remainder of the digits and the fraction `part`.
-  const Uint128 part = mid & below_unit;
+  const uint64_t part = static_cast<uint64_t>(mid) & below_unit;
   bool up = false;
   if (dropped == 0) {
-    const Uint128 half = (below_unit >> 1) + 1;
+    const uint64_t half = (below_unit >> 1) + 1;
     up = part > half || (part == half && result % 2 == 1);
   } else {
     const uint64_t remainder =
@@ -131,51 +143,60 @@ bool shortest_decimal(double value, uint64_t& digits, int& exponent) {
   return true;
 }
 
-// Writes the digits of `value` so that they end at `end`; returns where
-// they begin. Two at a time from a table, in 32-bit arithmetic, which
-// divides faster, once the value is split into eight-digit parts.
-char* digits_ending_at(char* end, uint64_t value) {
-  static constexpr char kPairs[] =
-      "00010203040506070809101112131415161718192021222324252627282930313233"
-      "34353637383940414243444546474849505152535455565758596061626364656667"
-      "6869707172737475767778798081828384858687888990919293949596979899";
-  auto pair = [&](uint32_t two_digits) {
-    end -= 2;
-    std::copy_n(kPairs + two_digits * 2, 2, end);
-  };
+// Writes the eight decimal digits of `value`, below 10^8, leading zeros
+// included, at out[0, 8), all from a few multiplications of one 64-bit
+// word: the value splits into two numbers of four digits in 32-bit lanes,
+// each of those into two of two digits in 16-bit lanes, and each of those
+// into two digits in bytes. A lane divides by a multiplication and a shift
+// (x * 10486 >> 20 is x / 100 for x below 10^4, x * 103 >> 10 is x / 10
+// for x below 100); no lane's product reaches the next lane, and the masks
+// drop what the shifts bring down from it.
+void write_eight_digits(char* out, uint32_t value) {
+  const uint64_t fours = value / 10000 | uint64_t{value % 10000} << 32;
+  const uint64_t upper_twos = (fours * 10486 >> 20) & 0x0000007F0000007F;
+  const uint64_t twos = upper_twos | (fours - 100 * upper_twos) << 16;
+  const uint64_t tens = (twos * 103 >> 10) & 0x000F000F000F000F;
+  const uint64_t digits = (tens | (twos - 10 * tens) << 8) + 0x3030303030303030;
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out, &digits, sizeof digits);
+  } else {
+    for (int i = 0; i < 8; ++i)
+      out[i] = static_cast<char>(digits >> (8 * i));
+  }
+}
+
+// The digits of a decimal, ready for lay_out(): they start at `first`, and
+// `buffer` lets lay_out() read kDigitsRead bytes from there.
+constexpr int kDigitsRead = 32;
+struct Digits {
+  char buffer[64] = {};
+  const char* first = nullptr;
+  int count = 0;
+};
+
+// The digits of `value` (at least 1 and below 10^17), eight at a time
+// from the right.
+void find_digits(uint64_t value, Digits& digits) {
+  // floor(log10 value) is about bit_width × log10 2, and 1233 / 4096 is
+  // close enough to log10 2 to be exact or one too many below 2^64.
+  const int guess = std::bit_width(value) * 1233 >> 12;
+  digits.count = guess + (value >= kPowersOfTen[static_cast<size_t>(guess)]);
+  char* end = digits.buffer + 24;
   while (value >= 100'000'000) {
-    auto part = static_cast<uint32_t>(value % 100'000'000);
+    end -= 8;
+    write_eight_digits(end, static_cast<uint32_t>(value % 100'000'000));
     value /= 100'000'000;
-    for (int i = 0; i < 4; ++i) {
-      pair(part % 100);
-      part /= 100;
-    }
   }
-  auto rest = static_cast<uint32_t>(value);
-  while (rest >= 100) {
-    pair(rest % 100);
-    rest /= 100;
-  }
-  if (rest >= 10)
-    pair(rest);
-  else
-    *--end = static_cast<char>('0' + rest);
-  return end;
+  write_eight_digits(end - 8, static_cast<uint32_t>(value));
+  digits.first = digits.buffer + 24 - digits.count;
 }
 
-// Writes `count` zeros, at most eight, by one store of eight: the fixed
-// layouts below are chosen only while no longer than the scientific one,
-// which bounds their zeros to six, and a call to memset for so few bytes
-// costs more than the bytes.
-char* zeros(char* out, int count) {
-  std::memcpy(out, "00000000", 8);
-  return out + count;
-}
-
-}  // namespace
-
-char* write_decimal(char* out, const char* digits, int count, int exponent,
-                    bool negative) {
+// write_decimal() for digits that may be read kDigitsRead bytes past their
+// start. Each part of the text is copied in one fixed-size move, which
+// writes past the part, but not past kShortestRoom, before the next part
+// writes over the excess.
+char* lay_out(char* out, const char* digits, int count, int exponent,
+              bool negative) {
   const int magnitude = std::abs(exponent);
   const int scientific = count + (count > 1) + 2 + (magnitude >= 100 ? 3 : 2);
   const int integer_digits = exponent + 1;
@@ -186,31 +207,47 @@ char* write_decimal(char* out, const char* digits, int count, int exponent,
     return nullptr;
   if (negative)
     *out++ = '-';
+  // Being no longer than the scientific form bounds the fixed forms' zeros
+  // to six, and their parts to the sizes these moves copy.
   if (fixed <= scientific && exponent < 0) {  // 0.00ddd
-    *out++ = '0';
-    *out++ = '.';
-    out = zeros(out, -exponent - 1);
-    return std::copy_n(digits, count, out);
+    std::memcpy(out, "0.000000", 8);
+    out += 1 - exponent;
+    std::memcpy(out, digits, 24);
+    return out + count;
   }
   if (fixed <= scientific && count <= integer_digits) {  // ddd00
-    out = std::copy_n(digits, count, out);
-    return zeros(out, integer_digits - count);
+    std::memcpy(out, digits, 16);
+    std::memcpy(out + count, "00000000", 8);
+    return out + integer_digits;
   }
   if (fixed <= scientific) {  // dd.ddd
-    out = std::copy_n(digits, integer_digits, out);
-    *out++ = '.';
-    return std::copy(digits + integer_digits, digits + count, out);
+    std::memcpy(out, digits, 16);
+    out[integer_digits] = '.';
+    std::memcpy(out + integer_digits + 1, digits + integer_digits, 16);
+    return out + count + 1;
   }
   *out++ = digits[0];  // d.ddde+XX
   if (count > 1) {
     *out++ = '.';
-    out = std::copy(digits + 1, digits + count, out);
+    std::memcpy(out, digits + 1, 16);
+    out += count - 1;
   }
   *out++ = 'e';
   *out++ = exponent < 0 ? '-' : '+';
-  if (magnitude < 10)
-    *out++ = '0';
-  return std::to_chars(out, out + 3, magnitude).ptr;
+  if (magnitude >= 100)
+    *out++ = static_cast<char>('0' + magnitude / 100);
+  *out++ = static_cast<char>('0' + magnitude / 10 % 10);
+  *out++ = static_cast<char>('0' + magnitude % 10);
+  return out;
+}
+
+}  // namespace
+
+char* write_decimal(char* out, const char* digits, int count, int exponent,
+                    bool negative) {
+  Digits padded;
+  std::copy_n(digits, count, padded.buffer);
+  return lay_out(out, padded.buffer, count, exponent, negative);
 }
 
 char* write_shortest(char* out, double value) {
@@ -225,11 +262,10 @@ char* write_shortest(char* out, double value) {
   uint64_t decimal = 0;
   int exponent = 0;
   if (shortest_decimal(std::fabs(value), decimal, exponent)) {
-    char text[20];
-    const char* digits = digits_ending_at(text + sizeof text, decimal);
-    const auto count = static_cast<int>(text + sizeof text - digits);
-    char* written =
-        write_decimal(out, digits, count, exponent + count - 1, value < 0);
+    Digits digits;
+    find_digits(decimal, digits);
+    char* written = lay_out(out, digits.first, digits.count,
+                            exponent + digits.count - 1, value < 0);
     if (written != nullptr)
       return written;
   }

@@ -6,8 +6,9 @@
 
 namespace backprop {
 
-/// Room enough for any text write_shortest() writes.
-inline constexpr size_t kShortestRoom = 32;
+/// The room write_shortest() and write_decimal() need at `out`. They may
+/// write anywhere in it, past the end of the text they return.
+inline constexpr size_t kShortestRoom = 40;
 
 /// Writes a finite `value` at `out` exactly as std::to_chars(out, end,
 /// value) does: the fewest significant digits that read back as the same
@@ -18,13 +19,12 @@ inline constexpr size_t kShortestRoom = 32;
 /// are handed to std::to_chars.
 char* write_shortest(char* out, double value);
 
-/// Writes the decimal digits[0, count) times ten to the power `exponent`
-/// (the first digit before the point), the shortest form of some double, as
-/// std::to_chars lays such a form out: fixed or scientific, whichever is
-/// shorter, fixed on a tie, in at most kShortestRoom bytes, all of which
-/// it may use. Returns nullptr, having written nothing, where
-/// to_chars would write a fixed integer of 16 digits or more, which it
-/// spells exactly rather than as these digits and zeros.
+/// Writes the decimal digits[0, count), at most 17, times ten to the power
+/// `exponent` (the first digit before the point), the shortest form of some
+/// double, as std::to_chars lays such a form out: fixed or scientific,
+/// whichever is shorter, fixed on a tie. Returns nullptr, having written
+/// nothing, where to_chars would write a fixed integer of 16 digits or
+/// more, which it spells exactly rather than as these digits and zeros.
 char* write_decimal(char* out, const char* digits, int count, int exponent,
                     bool negative);
 
