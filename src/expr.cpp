@@ -35,33 +35,6 @@ bool folds_short(double result, double a, double b) {
 
 }  // namespace
 
-ExprId ExprPool::make_number(double value, uint32_t offset) {
-  numbers_.push_back(value);
-  auto index = static_cast<uint32_t>(numbers_.size() - 1);
-  nodes_.push_back({ExprKind::Number, Function::Sigma, index, 0});
-  offsets_.push_back(offset);
-  return static_cast<ExprId>(nodes_.size() - 1);
-}
-
-ExprId ExprPool::make_name(uint32_t name, uint32_t offset, uint32_t length) {
-  nodes_.push_back({ExprKind::Name, Function::Sigma, name, length});
-  offsets_.push_back(offset);
-  return static_cast<ExprId>(nodes_.size() - 1);
-}
-
-ExprId ExprPool::make(ExprKind kind, ExprId a, ExprId b, uint32_t offset) {
-  nodes_.push_back({kind, Function::Sigma, a, b});
-  offsets_.push_back(offset);
-  return static_cast<ExprId>(nodes_.size() - 1);
-}
-
-ExprId ExprPool::make_call(Function function, ExprId a, ExprId b,
-                           uint32_t offset) {
-  nodes_.push_back({ExprKind::Call, function, a, b});
-  offsets_.push_back(offset);
-  return static_cast<ExprId>(nodes_.size() - 1);
-}
-
 void ExprPool::reserve(size_t nodes) {
   nodes_.reserve(nodes);
   offsets_.reserve(nodes);

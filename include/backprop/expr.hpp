@@ -2,6 +2,7 @@
 // derivative and the simplifier, stored in an arena.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -17,7 +18,7 @@ using NodeId = uint32_t;
 inline constexpr ExprId kNoExpr = std::numeric_limits<ExprId>::max();
 
 enum class ExprKind : uint8_t {
-  Number,    // a literal; `a` indexes the pool's numbers
+  Number,    // a literal, whose value's bits `a` and `b` hold
   Name,      // `a` is a NodeId once names are resolved, a byte offset
              // before; `b` is the name's length in the source, or 0
   Negate,    // -a
@@ -48,7 +49,10 @@ class ExprPool {
  public:
   const ExprNode& operator[](ExprId id) const { return nodes_[id]; }
   size_t size() const { return nodes_.size(); }
-  double number(ExprId id) const { return numbers_[nodes_[id].a]; }
+  double number(ExprId id) const {
+    const ExprNode& node = nodes_[id];
+    return std::bit_cast<double>(uint64_t{node.b} << 32 | node.a);
+  }
   bool is_number(ExprId id) const {
     return nodes_[id].kind == ExprKind::Number;
   }
@@ -61,13 +65,26 @@ class ExprPool {
   static constexpr uint32_t kNoOffset = std::numeric_limits<uint32_t>::max();
   uint32_t offset(ExprId id) const { return offsets_[id]; }
 
-  ExprId make_number(double value, uint32_t offset = kNoOffset);
+  // Inline, as the parser calls them for every operand and operator.
+  ExprId make_number(double value, uint32_t offset = kNoOffset) {
+    const auto bits = std::bit_cast<uint64_t>(value);
+    return add_node(
+        {ExprKind::Number, Function::Sigma, static_cast<uint32_t>(bits),
+         static_cast<uint32_t>(bits >> 32)},
+        offset);
+  }
   ExprId make_name(uint32_t name, uint32_t offset = kNoOffset,
-                   uint32_t length = 0);
+                   uint32_t length = 0) {
+    return add_node({ExprKind::Name, Function::Sigma, name, length}, offset);
+  }
   ExprId make(ExprKind kind, ExprId a, ExprId b = kNoExpr,
-              uint32_t offset = kNoOffset);
+              uint32_t offset = kNoOffset) {
+    return add_node({kind, Function::Sigma, a, b}, offset);
+  }
   ExprId make_call(Function function, ExprId a, ExprId b = kNoExpr,
-                   uint32_t offset = kNoOffset);
+                   uint32_t offset = kNoOffset) {
+    return add_node({ExprKind::Call, function, a, b}, offset);
+  }
 
   /// Points a Name node at the node it names.
   void resolve_name(ExprId id, NodeId node) { nodes_[id].a = node; }
@@ -101,9 +118,14 @@ class ExprPool {
   bool has_negative_coefficient(ExprId id) const;
   ExprId cancel_constants(ExprId a, ExprId b);
 
+  ExprId add_node(const ExprNode& node, uint32_t offset) {
+    nodes_.push_back(node);
+    offsets_.push_back(offset);
+    return static_cast<ExprId>(nodes_.size() - 1);
+  }
+
   std::vector<ExprNode> nodes_;
   std::vector<uint32_t> offsets_;
-  std::vector<double> numbers_;
 };
 
 /// Evaluates a resolved expression with `values` indexed by NodeId.
