@@ -46,7 +46,13 @@ class Parser {
   void parse_statement();
   Parsed parse_sum(uint32_t depth);
   Parsed parse_product(uint32_t depth);
-  Parsed parse_unary(uint32_t depth);
+  // Most operands have no sign: that test is inlined into the callers.
+  Parsed parse_unary(uint32_t depth) {
+    if (!at(TokenKind::Minus) && !at(TokenKind::Plus))
+      return parse_power(depth);
+    return parse_signed(depth);
+  }
+  Parsed parse_signed(uint32_t depth);
   Parsed parse_power(uint32_t depth);
   Parsed parse_primary(uint32_t depth);
   Parsed parse_call(Span name, uint32_t depth);
@@ -182,10 +188,7 @@ Parsed Parser::parse_product(uint32_t depth) {
 }
 
 // unary := ('-' | '+') unary | power
-Parsed Parser::parse_unary(uint32_t depth) {
-  if (!at(TokenKind::Minus) && !at(TokenKind::Plus)) {
-    return parse_power(depth);
-  }
+Parsed Parser::parse_signed(uint32_t depth) {
   bool negate = at(TokenKind::Minus);
   Span sign = token_.span;
   check_depth(depth + 1, 0, sign);
