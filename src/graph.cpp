@@ -182,22 +182,42 @@ void Graph::index_names() {
   // cache. Names used before their statement wait in `later`.
   std::vector<ExprId> later;
   index_.reserve(size());
-  for (NodeId node = 0; node < size(); ++node) {
-    const Statement& statement = this->statement(node);
-    for (ExprId id = statement.first; id <= statement.value; ++id) {
-      if (program.exprs[id].kind != ExprKind::Name)
-        continue;
-      ++names_used_;
-      std::optional<NodeId> parent = index_.find(spelled(id), name_of);
-      if (parent)
-        program.exprs.resolve_name(id, *parent);
-      else
-        later.push_back(id);
+  // The statements go in blocks: the slots of a block's names are fetched
+  // all at once, so that their cache misses overlap, before the names are
+  // looked up and assigned one at a time, in order, with the hashes found.
+  constexpr NodeId kBlock = 16;
+  std::vector<uint32_t> hashes;
+  for (NodeId block = 0; block < size(); block += kBlock) {
+    const auto end =
+        static_cast<NodeId>(std::min<size_t>(block + kBlock, size()));
+    hashes.clear();
+    for (NodeId node = block; node < end; ++node) {
+      const Statement& statement = this->statement(node);
+      for (ExprId id = statement.first; id <= statement.value; ++id) {
+        if (program.exprs[id].kind == ExprKind::Name)
+          hashes.push_back(index_.prefetch(spelled(id)));
+      }
+      hashes.push_back(index_.prefetch(statement.name));
     }
-    std::optional<NodeId> earlier =
-        index_.insert(statement.name, node, name_of);
-    if (earlier)
-      fail_assigned_twice(*this, node, *earlier);
+    const uint32_t* hash = hashes.data();
+    for (NodeId node = block; node < end; ++node) {
+      const Statement& statement = this->statement(node);
+      for (ExprId id = statement.first; id <= statement.value; ++id) {
+        if (program.exprs[id].kind != ExprKind::Name)
+          continue;
+        ++names_used_;
+        std::optional<NodeId> parent =
+            index_.find(spelled(id), *hash++, name_of);
+        if (parent)
+          program.exprs.resolve_name(id, *parent);
+        else
+          later.push_back(id);
+      }
+      std::optional<NodeId> earlier =
+          index_.insert(statement.name, *hash++, node, name_of);
+      if (earlier)
+        fail_assigned_twice(*this, node, *earlier);
+    }
   }
   parents_precede_ = later.empty();
   for (ExprId id : later) {

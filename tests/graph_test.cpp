@@ -112,6 +112,47 @@ TEST(GraphTest, NameAssignedTwicePointsAtBoth) {
             "    ^\n");
 }
 
+// Names are looked up in blocks of statements: every kind of reference
+// must resolve the same across and within them, whatever the block size.
+// s{i} uses the statement just before it, one 37 statements back and, with
+// `ahead`, one 23 statements ahead, which the file assigns later.
+std::string references(int count, bool ahead) {
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    text += fmt::format("s{} = 1", i);
+    if (i > 0)
+      text += fmt::format(" + s{}", i - 1);
+    if (i >= 37)
+      text += fmt::format(" * s{}", i - 37);
+    if (ahead && i + 23 < count)
+      text += fmt::format(" - s{}", i + 23);
+    text += "\n";
+  }
+  return text;
+}
+
+TEST(GraphTest, NamesResolveAcrossManyStatements) {
+  const int count = 200;
+  for (bool ahead : {false, true}) {
+    Graph graph = graph_of(references(count, ahead));
+    // Found as each statement is reached, unless assigned later.
+    EXPECT_EQ(graph.parents_precede(), !ahead);
+    for (int i = 0; i < count; ++i) {
+      Names expected;
+      if (i > 0)
+        expected.push_back(fmt::format("s{}", i - 1));
+      if (i >= 37)
+        expected.push_back(fmt::format("s{}", i - 37));
+      if (ahead && i + 23 < count)
+        expected.push_back(fmt::format("s{}", i + 23));
+      EXPECT_EQ(parents_of(graph, fmt::format("s{}", i)), expected) << i;
+    }
+  }
+  EXPECT_TRUE(graph_error(references(count, true) + "s5 = 2\n")
+                  .starts_with("test.expr:201:1: error: 's5' is assigned "
+                               "twice\n"));
+}
+
 TEST(GraphTest, UndefinedNameListsTheNamesThatExist) {
   EXPECT_EQ(graph_error("x = 1\ny = 2*q\n"),
             "test.expr:2:7: error: undefined name 'q'\n"

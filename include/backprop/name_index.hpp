@@ -17,13 +17,36 @@ class NameIndex {
   /// already stored for it, if any.
   template <typename NameOf>
   std::optional<uint32_t> insert(std::string_view name, uint32_t id,
-                                 NameOf name_of);
+                                 NameOf name_of) {
+    return insert(name, hash(name), id, name_of);
+  }
 
   template <typename NameOf>
-  std::optional<uint32_t> find(std::string_view name, NameOf name_of) const;
+  std::optional<uint32_t> find(std::string_view name, NameOf name_of) const {
+    return find(name, hash(name), name_of);
+  }
 
   /// Makes room for `count` names, so that inserting them never rehashes.
   void reserve(size_t count);
+
+  /// The hash of `name`, for the calls below, having started to fetch the
+  /// slot where they look first. In an index larger than the cache, each
+  /// look-up misses it; slots fetched ahead wait for memory together
+  /// rather than one after another. Needs room (reserve() first), and the
+  /// fetch is only of use while the index keeps that room.
+  uint32_t prefetch(std::string_view name) const {
+    const uint32_t h = hash(name);
+    __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
+    return h;
+  }
+
+  /// insert() and find() for a name whose hash prefetch() returned.
+  template <typename NameOf>
+  std::optional<uint32_t> insert(std::string_view name, uint32_t hash,
+                                 uint32_t id, NameOf name_of);
+  template <typename NameOf>
+  std::optional<uint32_t> find(std::string_view name, uint32_t hash,
+                               NameOf name_of) const;
 
  private:
   struct Slot {
@@ -39,33 +62,31 @@ class NameIndex {
 };
 
 template <typename NameOf>
-std::optional<uint32_t> NameIndex::insert(std::string_view name, uint32_t id,
-                                          NameOf name_of) {
+std::optional<uint32_t> NameIndex::insert(std::string_view name, uint32_t hash,
+                                          uint32_t id, NameOf name_of) {
   if (2 * (size_ + 1) > slots_.size())
     grow();
-  const uint32_t h = hash(name);
   const size_t mask = slots_.size() - 1;
-  size_t i = h & mask;
+  size_t i = hash & mask;
   for (; slots_[i].hash != 0; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.hash == h && name_of(slot.id) == name)
+    if (slot.hash == hash && name_of(slot.id) == name)
       return slot.id;
   }
-  slots_[i] = {h, id};
+  slots_[i] = {hash, id};
   ++size_;
   return std::nullopt;
 }
 
 template <typename NameOf>
-std::optional<uint32_t> NameIndex::find(std::string_view name,
+std::optional<uint32_t> NameIndex::find(std::string_view name, uint32_t hash,
                                         NameOf name_of) const {
   if (slots_.empty())
     return std::nullopt;
-  const uint32_t h = hash(name);
   const size_t mask = slots_.size() - 1;
-  for (size_t i = h & mask; slots_[i].hash != 0; i = (i + 1) & mask) {
+  for (size_t i = hash & mask; slots_[i].hash != 0; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.hash == h && name_of(slot.id) == name)
+    if (slot.hash == hash && name_of(slot.id) == name)
       return slot.id;
   }
   return std::nullopt;
