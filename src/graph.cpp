@@ -184,22 +184,28 @@ void Graph::index_names() {
   index_.reserve(size());
   // The statements go in blocks: the slots of a block's names are fetched
   // all at once, so that their cache misses overlap, before the names are
-  // looked up and assigned one at a time, in order, with the hashes found.
+  // looked up and assigned one at a time, in order.
+  struct Key {
+    std::string_view name;
+    uint32_t hash;
+  };
   constexpr NodeId kBlock = 16;
-  std::vector<uint32_t> hashes;
+  std::vector<Key> keys;
   for (NodeId block = 0; block < size(); block += kBlock) {
     const auto end =
         static_cast<NodeId>(std::min<size_t>(block + kBlock, size()));
-    hashes.clear();
+    keys.clear();
     for (NodeId node = block; node < end; ++node) {
       const Statement& statement = this->statement(node);
       for (ExprId id = statement.first; id <= statement.value; ++id) {
-        if (program.exprs[id].kind == ExprKind::Name)
-          hashes.push_back(index_.prefetch(spelled(id)));
+        if (program.exprs[id].kind != ExprKind::Name)
+          continue;
+        const std::string_view name = spelled(id);
+        keys.push_back({name, index_.prefetch(name)});
       }
-      hashes.push_back(index_.prefetch(statement.name));
+      keys.push_back({statement.name, index_.prefetch(statement.name)});
     }
-    const uint32_t* hash = hashes.data();
+    const Key* key = keys.data();
     for (NodeId node = block; node < end; ++node) {
       const Statement& statement = this->statement(node);
       for (ExprId id = statement.first; id <= statement.value; ++id) {
@@ -207,14 +213,16 @@ void Graph::index_names() {
           continue;
         ++names_used_;
         std::optional<NodeId> parent =
-            index_.find(spelled(id), *hash++, name_of);
+            index_.find(key->name, key->hash, name_of);
+        ++key;
         if (parent)
           program.exprs.resolve_name(id, *parent);
         else
           later.push_back(id);
       }
       std::optional<NodeId> earlier =
-          index_.insert(statement.name, *hash++, node, name_of);
+          index_.insert(key->name, key->hash, node, name_of);
+      ++key;
       if (earlier)
         fail_assigned_twice(*this, node, *earlier);
     }

@@ -66,7 +66,13 @@ class Parser {
   // Says which limit `depth` or the height passed.
   [[noreturn]] void fail_depth(uint32_t depth, Span where) const;
   Span here() const;
-  bool next_is(TokenKind kind) const;
+  std::optional<TokenKind> next_kind() const;
+  bool next_is(TokenKind kind) const { return next_kind() == kind; }
+  bool next_ends_statement() const {
+    std::optional<TokenKind> kind = next_kind();
+    return kind == TokenKind::Newline || kind == TokenKind::Semicolon ||
+           kind == TokenKind::End;
+  }
   std::string found() const;
   [[noreturn]] void fail_unexpected(std::string_view expected) const;
   [[noreturn]] void fail_missing_operand() const;
@@ -135,7 +141,16 @@ void Parser::parse_statement() {
 
   references_name_ = false;
   auto first = static_cast<ExprId>(program_.exprs.size());
-  Parsed value = parse_sum(0);
+  // A leaf given by a number, the commonest statement in a model of many
+  // weights, skips the descent through every level of the grammar, which
+  // would build the same one node.
+  Parsed value;
+  if (at(TokenKind::Number) && next_ends_statement()) {
+    value = {program_.exprs.make_number(token_.number, token_.span.begin), 1};
+    advance();
+  } else {
+    value = parse_sum(0);
+  }
   if (!at_statement_end())
     fail_statement_end();
   if (marker && references_name_) {
@@ -382,13 +397,13 @@ void Parser::fail_missing_operand() const {
   }
 }
 
-// Whether the token after the current one is of `kind`.
-bool Parser::next_is(TokenKind kind) const {
+// The kind of the token after the current one, if it is one.
+std::optional<TokenKind> Parser::next_kind() const {
   Lexer ahead = lexer_;
   try {
-    return ahead.next().kind == kind;
+    return ahead.next().kind;
   } catch (const Failure&) {
-    return false;  // the error shows when the parser gets there
+    return std::nullopt;  // the error shows when the parser gets there
   }
 }
 
