@@ -165,11 +165,15 @@ void write_eight_digits(char* out, uint32_t value) {
   }
 }
 
-// The digits of a decimal, ready for lay_out(): they start at `first`, and
-// `buffer` lets lay_out() read kDigitsRead bytes from there.
+// How many bytes lay_out() may read from the first digit.
 constexpr int kDigitsRead = 32;
+
+// The digits of a decimal, ready for lay_out(): `count` of them, starting
+// at `first`, at most kDigitsEnd bytes into `buffer`, which holds
+// kDigitsRead bytes from any digit.
+constexpr int kDigitsEnd = 24;
 struct Digits {
-  char buffer[64] = {};
+  char buffer[kDigitsEnd + kDigitsRead] = {};
   const char* first = nullptr;
   int count = 0;
 };
@@ -181,14 +185,14 @@ void find_digits(uint64_t value, Digits& digits) {
   // close enough to log10 2 to be exact or one too many below 2^64.
   const int guess = std::bit_width(value) * 1233 >> 12;
   digits.count = guess + (value >= kPowersOfTen[static_cast<size_t>(guess)]);
-  char* end = digits.buffer + 24;
+  char* end = digits.buffer + kDigitsEnd;
   while (value >= 100'000'000) {
     end -= 8;
     write_eight_digits(end, static_cast<uint32_t>(value % 100'000'000));
     value /= 100'000'000;
   }
   write_eight_digits(end - 8, static_cast<uint32_t>(value));
-  digits.first = digits.buffer + 24 - digits.count;
+  digits.first = digits.buffer + kDigitsEnd - digits.count;
 }
 
 // write_decimal() for digits that may be read kDigitsRead bytes past their

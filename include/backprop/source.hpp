@@ -56,7 +56,7 @@ class SourceFile {
   // thread: only diagnostics need them, and finding them costs a pass over
   // the text and four bytes a line that a run without one never pays.
   mutable std::vector<uint32_t> line_starts_;
-  mutable std::unique_ptr<std::once_flag> lines_found_ =
+  std::unique_ptr<std::once_flag> lines_found_ =
       std::make_unique<std::once_flag>();
 };
 
