@@ -304,6 +304,33 @@ TEST_F(CliTest, FailedRunCreatesNoOutputFile) {
   EXPECT_EQ(entries(), std::vector<std::string>{});
 }
 
+// AddressSanitizer reserves terabytes of address space for itself, so a
+// limit on it can be tried only in a build without.
+#if !defined(__SANITIZE_ADDRESS__)
+TEST_F(CliTest, RunningOutOfMemoryIsAnErrorNotACrash) {
+  // Three hundred thousand statements need over 60 MB, and the tool
+  // starts in under 20 MB.
+  std::string model = "x0 = 0.5\n";
+  for (int i = 1; i < 300000; ++i)
+    model += "x" + std::to_string(i) + " = tanh(x" + std::to_string(i - 1) +
+             ") + 0.25\n";
+  write("large.expr", model);
+  testing::Run run =
+      run_tool({"--answer-key", "-o", path("key.json"), path("large.expr")}, "",
+               size_t{48} << 20);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.err,
+            "backprop-trace: error: out of memory: the model needs more "
+            "memory than this process may use\n");
+  EXPECT_EQ(entries(), std::vector<std::string>{"large.expr"});
+  // The same run without the limit succeeds: the limit is what failed.
+  EXPECT_EQ(
+      run_tool({"--answer-key", "-o", path("key.json"), path("large.expr")})
+          .exit_code,
+      0);
+}
+#endif
+
 // A pipe, like a device such as /dev/null, is written in place: a file
 // renamed over it would take its place.
 TEST_F(CliTest, OutputToAPipeIsWrittenInPlace) {

@@ -1,6 +1,7 @@
 // Helpers shared by the tests.
 #include "test_support.hpp"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,7 +58,7 @@ std::string read_file(const std::string& path) {
 }
 
 Run run_tool(const std::vector<std::string>& arguments,
-             const std::string& input) {
+             const std::string& input, size_t address_space) {
   // Files instead of pipes: no deadlock however much the tool writes.
   std::string in_path = temporary_path("bt-in");
   std::string out_path = temporary_path("bt-out");
@@ -73,6 +74,11 @@ Run run_tool(const std::vector<std::string>& arguments,
     FILE* err = std::freopen(err_path.c_str(), "wb", stderr);
     if (!in || !out || !err)
       _exit(127);
+    if (address_space != 0) {
+      const rlimit limit{address_space, address_space};
+      if (setrlimit(RLIMIT_AS, &limit) != 0)
+        _exit(127);
+    }
     std::vector<char*> argv;
     std::string executable = BACKPROP_EXECUTABLE;
     argv.push_back(executable.data());

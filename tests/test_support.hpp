@@ -29,9 +29,10 @@ struct Run {
 };
 
 /// Runs backprop-trace with `arguments`, feeding `input` to its standard
-/// input, from the source directory (so graphs/... paths work).
+/// input, from the source directory (so graphs/... paths work), with at
+/// most `address_space` bytes of address space if that is not 0.
 Run run_tool(const std::vector<std::string>& arguments,
-             const std::string& input = "");
+             const std::string& input = "", size_t address_space = 0);
 
 /// The whole text of a file.
 std::string read_file(const std::string& path);
