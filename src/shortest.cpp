@@ -4,6 +4,9 @@
 // zeros, and among those the one closest to the double.
 #include "backprop/shortest.hpp"
 
+#include <fmt/compile.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -195,36 +198,46 @@ void find_digits(uint64_t value, Digits& digits) {
   digits.first = digits.buffer + kDigitsEnd - digits.count;
 }
 
+// How a decimal is laid out: as std::to_chars does (fixed or scientific,
+// whichever is shorter, fixed on a tie), or as fmt's "{}" does (fixed for
+// exponents from -4 to 15, else scientific).
+enum class Layout { Shortest, General };
+
 // write_decimal() for digits that may be read kDigitsRead bytes past their
-// start. Each part of the text is copied in one fixed-size move, which
-// writes past the part, but not past kShortestRoom, before the next part
-// writes over the excess.
+// start, in either layout. Each part of the text is copied in one
+// fixed-size move, which writes past the part, but not past kShortestRoom,
+// before the next part writes over the excess.
 char* lay_out(char* out, const char* digits, int count, int exponent,
-              bool negative) {
+              bool negative, Layout layout) {
   const int magnitude = std::abs(exponent);
-  const int scientific = count + (count > 1) + 2 + (magnitude >= 100 ? 3 : 2);
   const int integer_digits = exponent + 1;
-  const int fixed = exponent < 0 ? 1 - exponent + count
-                                 : std::max(count, integer_digits) +
-                                       (count > integer_digits ? 1 : 0);
-  if (fixed <= scientific && integer_digits > 15)
-    return nullptr;
+  bool fixed = exponent >= -4 && exponent < 16;
+  if (layout == Layout::Shortest) {
+    const int scientific = count + (count > 1) + 2 + (magnitude >= 100 ? 3 : 2);
+    const int fixed_size = exponent < 0 ? 1 - exponent + count
+                                        : std::max(count, integer_digits) +
+                                              (count > integer_digits ? 1 : 0);
+    fixed = fixed_size <= scientific;
+    if (fixed && integer_digits > 15)
+      return nullptr;
+  }
   if (negative)
     *out++ = '-';
-  // Being no longer than the scientific form bounds the fixed forms' zeros
-  // to six, and their parts to the sizes these moves copy.
-  if (fixed <= scientific && exponent < 0) {  // 0.00ddd
+  // Either layout bounds the fixed forms' zeros after the point to six and
+  // their integers to 16 digits, and so their parts to the sizes these
+  // moves copy.
+  if (fixed && exponent < 0) {  // 0.00ddd
     std::memcpy(out, "0.000000", 8);
     out += 1 - exponent;
     std::memcpy(out, digits, 24);
     return out + count;
   }
-  if (fixed <= scientific && count <= integer_digits) {  // ddd00
+  if (fixed && count <= integer_digits) {  // ddd00
     std::memcpy(out, digits, 16);
-    std::memcpy(out + count, "00000000", 8);
+    std::memcpy(out + count, "0000000000000000", 16);
     return out + integer_digits;
   }
-  if (fixed <= scientific) {  // dd.ddd
+  if (fixed) {  // dd.ddd
     std::memcpy(out, digits, 16);
     out[integer_digits] = '.';
     std::memcpy(out + integer_digits + 1, digits + integer_digits, 16);
@@ -245,13 +258,27 @@ char* lay_out(char* out, const char* digits, int count, int exponent,
   return out;
 }
 
+// The shortest digits of a finite, nonzero `value`, laid out; nullptr
+// where they are not found here or the layout cannot use them.
+char* write_digits(char* out, double value, Layout layout) {
+  uint64_t decimal = 0;
+  int exponent = 0;
+  if (!shortest_decimal(std::fabs(value), decimal, exponent))
+    return nullptr;
+  Digits digits;
+  find_digits(decimal, digits);
+  return lay_out(out, digits.first, digits.count, exponent + digits.count - 1,
+                 value < 0, layout);
+}
+
 }  // namespace
 
 char* write_decimal(char* out, const char* digits, int count, int exponent,
                     bool negative) {
   Digits padded;
   std::copy_n(digits, count, padded.buffer);
-  return lay_out(out, padded.buffer, count, exponent, negative);
+  return lay_out(out, padded.buffer, count, exponent, negative,
+                 Layout::Shortest);
 }
 
 char* write_shortest(char* out, double value) {
@@ -263,17 +290,17 @@ char* write_shortest(char* out, double value) {
     *out++ = '0';
     return out;
   }
-  uint64_t decimal = 0;
-  int exponent = 0;
-  if (shortest_decimal(std::fabs(value), decimal, exponent)) {
-    Digits digits;
-    find_digits(decimal, digits);
-    char* written = lay_out(out, digits.first, digits.count,
-                            exponent + digits.count - 1, value < 0);
-    if (written != nullptr)
-      return written;
-  }
-  return std::to_chars(out, out + kShortestRoom, value).ptr;
+  char* written = write_digits(out, value, Layout::Shortest);
+  return written != nullptr
+             ? written
+             : std::to_chars(out, out + kShortestRoom, value).ptr;
+}
+
+char* write_general(char* out, double value) {
+  char* written =
+      value != 0 ? write_digits(out, value, Layout::General) : nullptr;
+  return written != nullptr ? written
+                            : fmt::format_to(out, FMT_COMPILE("{}"), value);
 }
 
 }  // namespace backprop

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "backprop/shortest.hpp"
+
 namespace backprop {
 namespace {
 
@@ -153,12 +155,18 @@ std::string superscript(double exponent) {
 
 // Rewrites a number appended at `start` in LaTeX: 1.5e-07 becomes
 // 1.5 \cdot 10^{-7}.
-void latex_exponent(std::string& out, size_t start) {
-  const size_t e = out.find('e', start);
-  if (e == std::string::npos)
+template <typename Out>
+void latex_exponent(Out& out, size_t start) {
+  const std::string_view number(out.data() + start, out.size() - start);
+  const size_t e = number.find('e');
+  if (e == std::string_view::npos)
     return;
-  int exponent = std::stoi(out.substr(e + 1));
-  out.resize(e);
+  int exponent = 0;  // after the sign that fmt always writes
+  for (char digit : number.substr(e + 2))
+    exponent = 10 * exponent + (digit - '0');
+  if (number[e + 1] == '-')
+    exponent = -exponent;
+  out.resize(start + e);
   fmt::format_to(std::back_inserter(out), " \\cdot 10^{{{}}}", exponent);
 }
 
@@ -197,9 +205,6 @@ const Marks& marks_of(Style style) {
   return kAsciiMarks;
 }
 
-// Appends expressions to a string. Whether a subexpression needs
-// parentheses follows from its kind and its context's precedence, so each
-// node is written once, straight into the output.
 // Appends the literal of the source at `offset`, such as "0.50" or "007",
 // as append_value() spells its value at full precision, from its digits;
 // returns false, appending nothing, for a literal that is not plain
@@ -208,7 +213,79 @@ const Marks& marks_of(Style style) {
 // fmt writes that in fixed notation from 1e-4 up to 1e15, so the text is
 // the literal without its leading and trailing zeros. A formula repeats
 // its literals in every form of it that a trace prints.
-bool append_literal(std::string& out, std::string_view text, uint32_t offset) {
+// append_value(), into either kind of buffer.
+template <typename Out>
+void write_value(Out& out, double value, int precision, Style style) {
+  const std::string_view minus = style == Style::Unicode ? "\u2212" : "-";
+  if (std::isnan(value)) {
+    out += style == Style::Latex ? "\\mathrm{NaN}" : "NaN";
+    return;
+  }
+  if (std::isinf(value)) {
+    if (value < 0)
+      out += minus;
+    out += style == Style::Unicode ? "\u221e"
+           : style == Style::Latex ? "\\infty"
+                                   : "inf";
+    return;
+  }
+  if (value == 0)
+    value = 0;  // no "-0"
+  if (value < 0) {
+    out += minus;
+    value = -value;
+  }
+  const size_t start = out.size();
+  // Formatted on the stack with a format parsed when compiled: a trace
+  // spells every number of every formula, and this is most of its cost.
+  // Neither form takes more than kShortestRoom bytes up to 17 digits.
+  char text[kShortestRoom];
+  // Whole numbers, most of the constants in formulas, print as integers in
+  // either form while they have fewer digits than the precision (or 16).
+  constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                     1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15};
+  const double whole_below =
+      kPowersOfTen[precision > 0 && precision < 15 ? precision : 15];
+  if (value < whole_below && value == std::trunc(value)) {
+    out.append(text, std::to_chars(text, text + sizeof text,
+                                   static_cast<uint64_t>(value))
+                         .ptr);
+  } else if (precision <= 0) {
+    out.append(text, write_general(text, value));
+  } else if (precision <= 17) {
+    out.append(text,
+               fmt::format_to(text, FMT_COMPILE("{:.{}g}"), value, precision));
+  } else {
+    fmt::format_to(std::back_inserter(out), "{:.{}g}", value, precision);
+  }
+  if (style == Style::Latex)
+    latex_exponent(out, start);
+}
+
+template <typename Out>
+void write_name(Out& out, std::string_view name, Style style) {
+  if (style == Style::Ascii) {
+    out += name;
+  } else {
+    out += spell_name(name, style);
+  }
+}
+
+// `wbar`, or `w_1_bar` when the name has a subscript, so that the bar
+// never reads as part of it.
+template <typename Out>
+void write_bar(Out& out, std::string_view name, Style style) {
+  if (style == Style::Ascii) {
+    out += name;
+    out += name.find('_') == std::string_view::npos ? "bar" : "_bar";
+  } else {
+    out += spell_bar(name, style);
+  }
+}
+
+template <typename Out>
+bool append_literal(Out& out, std::string_view text, uint32_t offset) {
   auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   size_t end = offset;
   size_t point = std::string_view::npos;
@@ -243,7 +320,8 @@ bool append_literal(std::string& out, std::string_view text, uint32_t offset) {
     return false;
   if (exponent < 0) {
     out += "0.";
-    out.append(static_cast<size_t>(-exponent - 1), '0');
+    for (long zeros = -exponent - 1; zeros > 0; --zeros)
+      out += '0';
     out.append(text.substr(first, last - first + 1));
   } else if (point > last) {  // a whole number: its digits, then zeros
     out.append(text.substr(first, point - first));
@@ -253,9 +331,13 @@ bool append_literal(std::string& out, std::string_view text, uint32_t offset) {
   return true;
 }
 
+// Appends expressions to a std::string or a TextBuffer. Whether a
+// subexpression needs parentheses follows from its kind and its context's
+// precedence, so each node is written once, straight into the output.
+template <typename Out>
 class ExprPrinter {
  public:
-  ExprPrinter(const Graph& graph, const PrintOptions& options, std::string& out)
+  ExprPrinter(const Graph& graph, const PrintOptions& options, Out& out)
       : graph_(graph),
         pool_(graph.program.exprs),
         options_(options),
@@ -309,10 +391,11 @@ class ExprPrinter {
   const ExprPool& pool_;
   const PrintOptions& options_;
   const Marks& marks_;
-  std::string& out_;
+  Out& out_;
 };
 
-int ExprPrinter::level_of(ExprId id) const {
+template <typename Out>
+int ExprPrinter<Out>::level_of(ExprId id) const {
   const ExprNode& node = pool_[id];
   switch (node.kind) {
     case ExprKind::Number:
@@ -339,17 +422,19 @@ int ExprPrinter::level_of(ExprId id) const {
 
 // A negative number reads as a sign; in LaTeX, 1.5 \cdot 10^{-7} is a
 // product, which a power must wrap.
-int ExprPrinter::level_of_value(double value, int precision) const {
+template <typename Out>
+int ExprPrinter<Out>::level_of_value(double value, int precision) const {
   if (value < 0)
     return kSign;
   if (style() != Style::Latex || value == 0 || !std::isfinite(value))
     return kAtom;
   std::string text;
-  append_value(text, value, precision, Style::Ascii);
+  write_value(text, value, precision, Style::Ascii);
   return text.find('e') == std::string::npos ? kAtom : kProduct;
 }
 
-bool ExprPrinter::starts_with_minus(ExprId id) const {
+template <typename Out>
+bool ExprPrinter<Out>::starts_with_minus(ExprId id) const {
   const ExprNode& node = pool_[id];
   switch (node.kind) {
     case ExprKind::Number:
@@ -368,7 +453,8 @@ bool ExprPrinter::starts_with_minus(ExprId id) const {
   return false;
 }
 
-void ExprPrinter::print_bare(ExprId id) {
+template <typename Out>
+void ExprPrinter<Out>::print_bare(ExprId id) {
   const ExprNode& node = pool_[id];
   switch (node.kind) {
     case ExprKind::Number: {
@@ -376,7 +462,7 @@ void ExprPrinter::print_bare(ExprId id) {
       const uint32_t offset = pool_.offset(id);
       if (offset == ExprPool::kNoOffset ||
           !append_literal(out_, graph_.source().text(), offset)) {
-        append_value(out_, pool_.number(id), 0, style());
+        write_value(out_, pool_.number(id), 0, style());
       }
       return;
     }
@@ -384,10 +470,9 @@ void ExprPrinter::print_bare(ExprId id) {
       if (options_.value_texts) {
         put((*options_.value_texts)[node.a]);
       } else if (substituting()) {
-        append_value(out_, options_.values[node.a], options_.precision,
-                     style());
+        write_value(out_, options_.values[node.a], options_.precision, style());
       } else {
-        append_name(out_, graph_.name(node.a), style());
+        write_name(out_, graph_.name(node.a), style());
       }
       return;
     case ExprKind::Negate:  // −(−2), never −−2
@@ -406,7 +491,8 @@ void ExprPrinter::print_bare(ExprId id) {
   }
 }
 
-void ExprPrinter::print_binary(const ExprNode& node) {
+template <typename Out>
+void ExprPrinter<Out>::print_binary(const ExprNode& node) {
   switch (node.kind) {
     case ExprKind::Add:
       print(node.a, kSum);
@@ -441,7 +527,8 @@ void ExprPrinter::print_binary(const ExprNode& node) {
   }
 }
 
-void ExprPrinter::print_power(const ExprNode& node) {
+template <typename Out>
+void ExprPrinter<Out>::print_power(const ExprNode& node) {
   print(node.a, kAtom);
   if (pool_.is_number(node.b) && is_small_integer(pool_.number(node.b))) {
     double exponent = pool_.number(node.b);
@@ -464,7 +551,8 @@ void ExprPrinter::print_power(const ExprNode& node) {
   print_operand(node.b, kAtom);
 }
 
-void ExprPrinter::print_call(const ExprNode& node) {
+template <typename Out>
+void ExprPrinter<Out>::print_call(const ExprNode& node) {
   const FunctionInfo& row = info(node.function);
   std::string_view name = style() == Style::Unicode ? row.unicode
                           : style() == Style::Latex ? row.latex
@@ -493,6 +581,36 @@ void ExprPrinter::print_call(const ExprNode& node) {
     print(node.b, 0);
   }
   put(marks_.close);
+}
+
+// append_product(), into either kind of buffer.
+template <typename Out>
+void write_product(Out& out, const Graph& graph, std::string_view factor,
+                   ExprId id, const PrintOptions& options,
+                   std::string_view printed) {
+  out += factor;
+  const ExprPool& pool = graph.program.exprs;
+  if (pool.is_number(id, 1))
+    return;
+  ExprPrinter printer(graph, options, out);
+  const ExprNode& node = pool[id];
+  // Times 1/u is written as a division: c̅/u, not c̅·1/u.
+  if (node.kind == ExprKind::Divide && pool.is_number(node.a, 1) &&
+      options.style != Style::Latex) {
+    out += '/';
+    printer.print_operand(node.b, kSign + 1);
+    return;
+  }
+  printer.put(marks_of(options.style).times);
+  if (printed.empty()) {
+    printer.print_operand(id, kProduct);
+  } else if (printer.operand_needs_parentheses(id, kProduct)) {
+    printer.put(marks_of(options.style).open);
+    printer.put(printed);
+    printer.put(marks_of(options.style).close);
+  } else {
+    printer.put(printed);
+  }
 }
 
 }  // namespace
@@ -534,77 +652,30 @@ std::string spell_bar(std::string_view name, Style style) {
   return std::string(name);
 }
 
-void append_value(std::string& out, double value, int precision, Style style) {
-  const std::string_view minus = style == Style::Unicode ? "\u2212" : "-";
-  if (std::isnan(value)) {
-    out += style == Style::Latex ? "\\mathrm{NaN}" : "NaN";
-    return;
-  }
-  if (std::isinf(value)) {
-    if (value < 0)
-      out += minus;
-    out += style == Style::Unicode ? "\u221e"
-           : style == Style::Latex ? "\\infty"
-                                   : "inf";
-    return;
-  }
-  if (value == 0)
-    value = 0;  // no "-0"
-  if (value < 0) {
-    out += minus;
-    value = -value;
-  }
-  const size_t start = out.size();
-  // Formatted on the stack with a format parsed when compiled: a trace
-  // spells every number of every formula, and this is most of its cost.
-  // Neither form takes more than 24 bytes up to 17 digits.
-  char text[32];
-  // Whole numbers, most of the constants in formulas, print as integers in
-  // either form while they have fewer digits than the precision (or 16).
-  constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
-                                     1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15};
-  const double whole_below =
-      kPowersOfTen[precision > 0 && precision < 15 ? precision : 15];
-  if (value < whole_below && value == std::trunc(value)) {
-    out.append(text, std::to_chars(text, text + sizeof text,
-                                   static_cast<uint64_t>(value))
-                         .ptr);
-  } else if (precision <= 0) {
-    out.append(text, fmt::format_to(text, FMT_COMPILE("{}"), value));
-  } else if (precision <= 17) {
-    out.append(text,
-               fmt::format_to(text, FMT_COMPILE("{:.{}g}"), value, precision));
-  } else {
-    fmt::format_to(std::back_inserter(out), "{:.{}g}", value, precision);
-  }
-  if (style == Style::Latex)
-    latex_exponent(out, start);
-}
-
 std::string spell_value(double value, int precision, Style style) {
   std::string out;
   append_value(out, value, precision, style);
   return out;
 }
 
-void append_name(std::string& out, std::string_view name, Style style) {
-  if (style == Style::Ascii) {
-    out += name;
-  } else {
-    out += spell_name(name, style);
-  }
+void append_value(std::string& out, double value, int precision, Style style) {
+  write_value(out, value, precision, style);
 }
 
-// `wbar`, or `w_1_bar` when the name has a subscript, so that the bar
-// never reads as part of it.
+void append_value(TextBuffer& out, double value, int precision, Style style) {
+  write_value(out, value, precision, style);
+}
+
+void append_name(std::string& out, std::string_view name, Style style) {
+  write_name(out, name, style);
+}
+
 void append_bar(std::string& out, std::string_view name, Style style) {
-  if (style == Style::Ascii) {
-    out += name;
-    out += name.find('_') == std::string_view::npos ? "bar" : "_bar";
-  } else {
-    out += spell_bar(name, style);
-  }
+  write_bar(out, name, style);
+}
+
+void append_bar(TextBuffer& out, std::string_view name, Style style) {
+  write_bar(out, name, style);
 }
 
 void append_expr(std::string& out, const Graph& graph, ExprId id,
@@ -612,32 +683,21 @@ void append_expr(std::string& out, const Graph& graph, ExprId id,
   ExprPrinter(graph, options, out).print(id, 0);
 }
 
+void append_expr(TextBuffer& out, const Graph& graph, ExprId id,
+                 const PrintOptions& options) {
+  ExprPrinter(graph, options, out).print(id, 0);
+}
+
 void append_product(std::string& out, const Graph& graph,
                     std::string_view factor, ExprId id,
                     const PrintOptions& options, std::string_view printed) {
-  out += factor;
-  const ExprPool& pool = graph.program.exprs;
-  if (pool.is_number(id, 1))
-    return;
-  ExprPrinter printer(graph, options, out);
-  const ExprNode& node = pool[id];
-  // Times 1/u is written as a division: c̅/u, not c̅·1/u.
-  if (node.kind == ExprKind::Divide && pool.is_number(node.a, 1) &&
-      options.style != Style::Latex) {
-    out += '/';
-    printer.print_operand(node.b, kSign + 1);
-    return;
-  }
-  printer.put(marks_of(options.style).times);
-  if (printed.empty()) {
-    printer.print_operand(id, kProduct);
-  } else if (printer.operand_needs_parentheses(id, kProduct)) {
-    printer.put(marks_of(options.style).open);
-    printer.put(printed);
-    printer.put(marks_of(options.style).close);
-  } else {
-    printer.put(printed);
-  }
+  write_product(out, graph, factor, id, options, printed);
+}
+
+void append_product(TextBuffer& out, const Graph& graph,
+                    std::string_view factor, ExprId id,
+                    const PrintOptions& options, std::string_view printed) {
+  write_product(out, graph, factor, id, options, printed);
 }
 
 NodeTexts::NodeTexts(size_t nodes) : begin_(nodes), size_(nodes) {}
@@ -651,10 +711,10 @@ void NodeTexts::set(NodeId node, std::string_view text) {
 NodeTexts spell_values(std::span<const double> values, int precision,
                        Style style) {
   NodeTexts texts(values.size());
-  std::string text;
+  TextBuffer text;
   for (NodeId node = 0; node < values.size(); ++node) {
     text.clear();
-    append_value(text, values[node], precision, style);
+    write_value(text, values[node], precision, style);
     texts.set(node, text);
   }
   return texts;

@@ -38,7 +38,7 @@ class Graph {
   uint32_t first_edge(NodeId node) const { return parent_begin_[node]; }
   size_t edge_count() const { return parents_.size(); }
   NodeId edge_parent(uint32_t edge) const { return parents_[edge]; }
-  NodeId edge_child(uint32_t edge) const { return edge_child_[edge]; }
+  const NodeId& edge_child(uint32_t edge) const { return edge_child_[edge]; }
 
   /// The edges out of a node, ordered by their child's place in the file.
   std::span<const uint32_t> child_edges(NodeId node) const {

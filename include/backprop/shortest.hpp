@@ -6,8 +6,8 @@
 
 namespace backprop {
 
-/// The room write_shortest() and write_decimal() need at `out`. They may
-/// write anywhere in it, past the end of the text they return.
+/// The room write_shortest(), write_general() and write_decimal() need at
+/// `out`. They may write anywhere in it, past the end of the text they return.
 inline constexpr size_t kShortestRoom = 40;
 
 /// Writes a finite `value` at `out` exactly as std::to_chars(out, end,
@@ -18,6 +18,12 @@ inline constexpr size_t kShortestRoom = 40;
 /// exact 128-bit integer arithmetic in a few hundred instructions; the rest
 /// are handed to std::to_chars.
 char* write_shortest(char* out, double value);
+
+/// Writes a finite `value` at `out` exactly as fmt::format("{}", value)
+/// does: the same shortest digits as write_shortest(), laid out fixed for
+/// exponents from -4 to 15 and scientific outside them. Returns the end of
+/// what it wrote.
+char* write_general(char* out, double value);
 
 /// Writes the decimal digits[0, count), at most 17, times ten to the power
 /// `exponent` (the first digit before the point), the shortest form of some

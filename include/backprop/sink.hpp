@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "backprop/text_buffer.hpp"
+
 namespace backprop {
 
 /// A buffered writer to a FILE* or to a string. Renderers stream into it so
@@ -20,31 +22,34 @@ class Sink {
   ~Sink() { flush(); }
 
   void write(std::string_view text) {
-    buffer_.append(text.data(), text.data() + text.size());
-    if (buffer_.size() >= kFlushAt)
-      flush();
+    buffer_.append(text);
+    written();
   }
 
   template <typename... Args>
   void print(fmt::format_string<Args...> format, Args&&... args) {
     fmt::format_to(std::back_inserter(buffer_), format,
                    std::forward<Args>(args)...);
-    if (buffer_.size() >= kFlushAt)
-      flush();
+    written();
   }
 
   /// Room for `size` more bytes, to be written through the pointer returned
   /// and ended with commit(): a loop that writes many short pieces checks
   /// for room once per item instead of once per piece.
-  char* room(size_t size) {
-    const size_t used = buffer_.size();
-    buffer_.resize(used + size);  // bytes of a char buffer stay unset
-    return buffer_.data() + used;
-  }
+  char* room(size_t size) { return buffer_.room(size); }
 
   /// Ends the output at `end`, within the last room().
-  void commit(const char* end) {
-    buffer_.resize(static_cast<size_t>(end - buffer_.data()));
+  void commit(char* end) {
+    buffer_.commit(end);
+    written();
+  }
+
+  /// The buffer itself, for a renderer that appends many pieces to it
+  /// directly; it calls written() after each item.
+  TextBuffer& buffer() { return buffer_; }
+
+  /// Writes the buffer out once it holds enough to be worth a write.
+  void written() {
     if (buffer_.size() >= kFlushAt)
       flush();
   }
@@ -56,7 +61,7 @@ class Sink {
   static constexpr size_t kFlushAt = 1 << 16;
   std::FILE* file_ = nullptr;
   std::string* text_ = nullptr;
-  fmt::memory_buffer buffer_;
+  TextBuffer buffer_;
   bool failed_ = false;
 };
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backprop/graph.hpp"
+#include "backprop/text_buffer.hpp"
 
 namespace backprop {
 
@@ -28,12 +29,14 @@ std::string spell_value(double value, int precision, Style style);
 
 /// The same, appended to `out`.
 void append_value(std::string& out, double value, int precision, Style style);
+void append_value(TextBuffer& out, double value, int precision, Style style);
 
 /// spell_name(name, style), appended to `out`.
 void append_name(std::string& out, std::string_view name, Style style);
 
 /// spell_bar(name, style), appended to `out`.
 void append_bar(std::string& out, std::string_view name, Style style);
+void append_bar(TextBuffer& out, std::string_view name, Style style);
 
 /// A short text per node, all in one buffer: numbers spelled once for a
 /// renderer that shows each of them many times.
@@ -45,7 +48,18 @@ class NodeTexts {
   /// 255 bytes.
   void set(NodeId node, std::string_view text);
   std::string_view operator[](NodeId node) const {
-    return std::string_view(buffer_).substr(begin_[node], size_[node]);
+    return {buffer_.data() + begin_[node], size_[node]};
+  }
+
+  /// Starts to fetch where the node's text is, for a caller that reads
+  /// texts in an order the cache cannot follow; then, once that has
+  /// arrived, prefetch_text() starts to fetch the text itself.
+  void prefetch(NodeId node) const {
+    __builtin_prefetch(&begin_[node]);
+    __builtin_prefetch(&size_[node]);
+  }
+  void prefetch_text(NodeId node) const {
+    __builtin_prefetch(buffer_.data() + begin_[node]);
   }
 
  private:
@@ -75,6 +89,8 @@ std::string print(const Graph& graph, ExprId id, const PrintOptions& options);
 /// print(), appended to `out`.
 void append_expr(std::string& out, const Graph& graph, ExprId id,
                  const PrintOptions& options);
+void append_expr(TextBuffer& out, const Graph& graph, ExprId id,
+                 const PrintOptions& options);
 
 /// The product of a factor already written (a bar, a value) and an
 /// expression, appended to `out`: just the factor when the expression is 1,
@@ -82,6 +98,9 @@ void append_expr(std::string& out, const Graph& graph, ExprId id,
 /// `printed`, when not empty, is print(graph, id, options), copied rather
 /// than printed again.
 void append_product(std::string& out, const Graph& graph,
+                    std::string_view factor, ExprId id,
+                    const PrintOptions& options, std::string_view printed = {});
+void append_product(TextBuffer& out, const Graph& graph,
                     std::string_view factor, ExprId id,
                     const PrintOptions& options, std::string_view printed = {});
 
