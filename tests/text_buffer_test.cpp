@@ -1,9 +1,14 @@
-// Tests of TextBuffer, the renderers' growable text.
+// Tests of TextBuffer, the renderers' growable text, and of Sink, which
+// writes it out, on a second thread once the output is large.
 #include "backprop/text_buffer.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <memory>
 #include <string>
+
+#include "backprop/sink.hpp"
 
 namespace backprop {
 namespace {
@@ -50,6 +55,70 @@ TEST(TextBufferTest, SwapExchangesContents) {
   first.swap(second);
   EXPECT_EQ(first.view(), "two, three");
   EXPECT_EQ(second.view(), "one");
+}
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+std::string contents(std::FILE* file) {
+  std::rewind(file);
+  std::string text;
+  char chunk[4096];
+  size_t read = 0;
+  while ((read = std::fread(chunk, 1, sizeof chunk, file)) > 0)
+    text.append(chunk, read);
+  return text;
+}
+
+// Megabytes pass through the writing thread in several buffers; they must
+// arrive whole and in order, interleaved with what the sink writes itself.
+TEST(SinkTest, WritesLargeOutputInOrder) {
+  File file(std::tmpfile());
+  ASSERT_NE(file, nullptr);
+  std::string expected;
+  {
+    Sink sink(file.get());
+    for (int i = 0; i < 300'000; ++i) {
+      const std::string line = "line " + std::to_string(i) + "\n";
+      if (i % 2 == 0) {
+        sink.write(line);
+      } else {
+        sink.buffer() += line;
+        sink.written();
+      }
+      expected += line;
+    }
+    EXPECT_TRUE(sink.flush());
+    sink.write("after the flush\n");
+    expected += "after the flush\n";
+  }
+  EXPECT_EQ(contents(file.get()), expected);
+}
+
+// /dev/full refuses every write: a failure of the writing thread, or of
+// the sink's own writes, must reach flush().
+TEST(SinkTest, ReportsAFailedWriteOfSmallAndLargeOutput) {
+  for (size_t size : {size_t{100}, size_t{3} << 20}) {
+    File file(std::fopen("/dev/full", "w"));
+    if (file == nullptr)
+      GTEST_SKIP() << "no /dev/full here";
+    std::setvbuf(file.get(), nullptr, _IONBF, 0);
+    Sink sink(file.get());
+    sink.write(std::string(size, 'x'));
+    EXPECT_FALSE(sink.flush()) << size;
+  }
+}
+
+TEST(SinkTest, AppendsToAString) {
+  std::string text = "before ";
+  {
+    Sink sink(text);
+    sink.write(std::string(600'000, 'y'));
+    sink.print("{} {}", 1, "two");
+  }
+  EXPECT_EQ(text, "before " + std::string(600'000, 'y') + "1 two");
 }
 
 }  // namespace

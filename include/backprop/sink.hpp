@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,13 +14,19 @@ namespace backprop {
 
 /// A buffered writer to a FILE* or to a string. Renderers stream into it so
 /// that a million-line trace never sits whole in memory.
+///
+/// Output to a file that grows past the first buffer is written by a second
+/// thread while the renderer fills the next buffer: for a large trace the
+/// system's copying of the text into the file takes a good part of the
+/// time, and it then runs beside the rendering rather than after it.
 class Sink {
  public:
-  explicit Sink(std::FILE* file) : file_(file) {}
-  explicit Sink(std::string& text) : text_(&text) {}
+  explicit Sink(std::FILE* file);
+  explicit Sink(std::string& text);
   Sink(const Sink&) = delete;
   Sink& operator=(const Sink&) = delete;
-  ~Sink() { flush(); }
+  /// Flushes, and waits for the writing thread, if any, to end.
+  ~Sink();
 
   void write(std::string_view text) {
     buffer_.append(text);
@@ -48,32 +55,31 @@ class Sink {
   /// directly; it calls written() after each item.
   TextBuffer& buffer() { return buffer_; }
 
-  /// Writes the buffer out once it holds enough to be worth a write.
+  /// Hands the buffer on once it holds enough to be worth a write.
   void written() {
-    if (buffer_.size() >= kFlushAt)
-      flush();
+    if (buffer_.size() >= kHandOffAt)
+      hand_off();
   }
 
-  /// Writes out what is buffered; false if the file reported an error.
+  /// Writes out everything buffered and waits until it is written; false
+  /// if the file reported an error, now or before.
   bool flush();
 
  private:
-  static constexpr size_t kFlushAt = 1 << 16;
+  struct Writer;
+
+  // Large enough that handing a buffer to the writing thread costs little
+  // beside writing it, small enough to stay in the cache.
+  static constexpr size_t kHandOffAt = 256 << 10;
+
+  void hand_off();
+  bool write_out(const TextBuffer& text);
+
   std::FILE* file_ = nullptr;
   std::string* text_ = nullptr;
   TextBuffer buffer_;
+  std::unique_ptr<Writer> writer_;
   bool failed_ = false;
 };
-
-inline bool Sink::flush() {
-  if (text_) {
-    text_->append(buffer_.data(), buffer_.size());
-  } else if (file_ && buffer_.size() > 0) {
-    failed_ |=
-        std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size();
-  }
-  buffer_.clear();
-  return !failed_;
-}
 
 }  // namespace backprop
