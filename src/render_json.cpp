@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 
+#include "backprop/in_order.hpp"
 #include "backprop/shortest.hpp"
 #include "backprop/spelling.hpp"
 
@@ -136,21 +137,23 @@ class JsonRenderer {
   // A string_view, not a `const char*`, so that a literal's length is
   // known when it is compiled.
   void put(std::string_view text) { text_.append(text.data(), text.size()); }
+  void name(NodeId node) { name(text_, node); }
   // Names are identifiers, so they need no escaping.
-  void name(NodeId node) {
-    text_ += '"';
-    text_ += graph_.name(node);
-    text_ += '"';
+  void name(TextBuffer& out, NodeId node) const {
+    out += '"';
+    out += graph_.name(node);
+    out += '"';
   }
   void key(std::string_view key) {
     text_ += '"';
     text_ += key;
     put("\": ");
   }
-  void expression(ExprId id, const PrintOptions& options) {
-    text_ += '"';
-    append_expr(text_, graph_, id, options);
-    text_ += '"';
+  void expression(TextBuffer& out, ExprId id,
+                  const PrintOptions& options) const {
+    out += '"';
+    append_expr(out, graph_, id, options);
+    out += '"';
   }
   void flush() { out_.written(); }
 
@@ -165,10 +168,16 @@ class JsonRenderer {
                bool (JsonRenderer::*keep)(NodeId) const, bool reversed,
                NodeTexts* texts);
   char* write_leaf_value(char* out, NodeId node, double value) const;
-  void forward_step(NodeId node);
-  void backward_step(NodeId node);
+  // A step appends to `out`; a backward step builds its message in
+  // `message`. Steps are written on two threads at once.
+  void forward_step(TextBuffer& out, TextBuffer& message, NodeId node) const;
+  void backward_step(TextBuffer& out, TextBuffer& message, NodeId node) const;
+  void backward_head(TextBuffer& out, NodeId node) const;
+  void backward_terms(std::span<const uint32_t> edges, TextBuffer& out,
+                      TextBuffer& message, bool& first, Sink* stream) const;
+  void large_backward_step(NodeId node);
   void steps(std::string_view key, bool reversed,
-             void (JsonRenderer::*step)(NodeId),
+             void (JsonRenderer::*step)(TextBuffer&, TextBuffer&, NodeId) const,
              void (JsonRenderer::*prefetch)(NodeId, int) const);
   void prefetch_forward(NodeId node, int stage) const;
   void prefetch_backward(NodeId node, int stage) const;
@@ -181,7 +190,11 @@ class JsonRenderer {
   const JsonOptions& options_;
   Sink& out_;
   TextBuffer& text_;  // the sink's
+  // For large_backward_step(): its message, and its second half's terms
+  // and message.
   TextBuffer message_;
+  TextBuffer second_;
+  TextBuffer second_message_;
   // Numbers that the steps show again, each written once: every value and
   // bar as the "values" and "gradients" write them, and every value as a
   // substituted form spells it.
@@ -331,28 +344,82 @@ char* JsonRenderer::write_leaf_value(char* out, NodeId node,
 // before brought in points to.
 constexpr size_t kPrefetchAhead[] = {12, 8, 4};
 
+// Steps are written by two threads in chunks of about this many terms
+// (expression nodes forward, children backward), a few hundred kilobytes:
+// the chunks of a layer whose nodes have a hundred children each are as
+// large as those of a chain.
+constexpr size_t kTermsPerChunk = 2048;
+
+// A backward step with at least this many children is written by two
+// threads.
+constexpr size_t kTermsInParallel = 4096;
+
 void JsonRenderer::steps(std::string_view key, bool reversed,
-                         void (JsonRenderer::*step)(NodeId),
+                         void (JsonRenderer::*step)(TextBuffer&, TextBuffer&,
+                                                    NodeId) const,
                          void (JsonRenderer::*prefetch)(NodeId, int) const) {
   out_.print(",\n  \"{}\": [", key);
-  bool first = true;
   const size_t count = model_.order.size();
   auto node_at = [&](size_t i) {
     return model_.order[reversed ? count - 1 - i : i];
   };
+  // A backward step with many children, such as that of a weight a whole
+  // layer uses, runs to megabytes. It is written when its turn comes,
+  // straight into the sink, and in a chunk of its own.
+  auto is_large = [&](NodeId node) {
+    return reversed && graph_.child_edges(node).size() >= kTermsInParallel;
+  };
+  std::vector<size_t> bounds{0};
+  size_t terms = 0;
   for (size_t i = 0; i < count; ++i) {
-    for (int stage = 0; stage < 3; ++stage) {
-      if (i + kPrefetchAhead[stage] < count)
-        (this->*prefetch)(node_at(i + kPrefetchAhead[stage]), stage);
-    }
-    NodeId node = node_at(i);
-    if (reversed && !trace_.has_bar(node))
+    const NodeId node = node_at(i);
+    if (is_large(node)) {
+      if (bounds.back() != i)
+        bounds.push_back(i);
+      bounds.push_back(i + 1);
+      terms = 0;
       continue;
-    text_ += first ? "\n    " : ",\n    ";
-    (this->*step)(node);
-    first = false;
-    flush();
+    }
+    const Statement& statement = graph_.statement(node);
+    terms += reversed ? 1 + graph_.child_edges(node).size()
+                      : 1 + statement.value - statement.first;
+    if (terms >= kTermsPerChunk) {
+      bounds.push_back(i + 1);
+      terms = 0;
+    }
   }
+  if (bounds.back() != count)
+    bounds.push_back(count);
+
+  // Every step starts with a comma; the first one written loses it.
+  auto render = [&](size_t begin, size_t end, TextBuffer& out) {
+    TextBuffer message;
+    for (size_t i = begin; i < end; ++i) {
+      for (int stage = 0; stage < 3; ++stage) {
+        if (i + kPrefetchAhead[stage] < count)
+          (this->*prefetch)(node_at(i + kPrefetchAhead[stage]), stage);
+      }
+      NodeId node = node_at(i);
+      if ((reversed && !trace_.has_bar(node)) || is_large(node))
+        continue;
+      out += ",\n    ";
+      (this->*step)(out, message, node);
+    }
+  };
+  bool first = true;
+  auto emit = [&](size_t chunk, const TextBuffer& text) {
+    if (!text.empty()) {
+      out_.write(text.view().substr(first ? 1 : 0));
+      first = false;
+    }
+    const NodeId node = node_at(bounds[chunk]);
+    if (is_large(node) && trace_.has_bar(node)) {
+      out_.write(first ? "\n    " : ",\n    ");
+      first = false;
+      large_backward_step(node);
+    }
+  };
+  render_in_order(bounds, render, emit);
   out_.write(first ? "]" : "\n  ]");
 }
 
@@ -405,71 +472,122 @@ void JsonRenderer::prefetch_backward(NodeId node, int stage) const {
   }
 }
 
-void JsonRenderer::forward_step(NodeId node) {
+void JsonRenderer::forward_step(TextBuffer& out, TextBuffer&,
+                                NodeId node) const {
   const Statement& statement = graph_.statement(node);
-  put("{\"node\": ");
-  name(node);
-  put(statement.is_leaf ? std::string_view(", \"leaf\": true, ")
-                        : std::string_view(", \"leaf\": false, "));
-  put("\"expression\": ");
-  expression(statement.value, symbolic_);
-  put(", \"substituted\": ");
-  expression(statement.value, with_values_);
-  put(", \"value\": ");
-  put(values_[node]);
-  text_ += '}';
+  out.append("{\"node\": ");
+  name(out, node);
+  out.append(statement.is_leaf ? std::string_view(", \"leaf\": true, ")
+                               : std::string_view(", \"leaf\": false, "));
+  out.append("\"expression\": ");
+  expression(out, statement.value, symbolic_);
+  out.append(", \"substituted\": ");
+  expression(out, statement.value, with_values_);
+  out.append(", \"value\": ");
+  out.append(values_[node]);
+  out += '}';
 }
 
-void JsonRenderer::backward_step(NodeId node) {
-  put("{\"node\": ");
-  name(node);
-  put(", \"bar\": ");
-  put(bars_[node]);
-  put(", \"terms\": [");
-  message_.clear();
+void JsonRenderer::backward_step(TextBuffer& out, TextBuffer& message,
+                                 NodeId node) const {
+  backward_head(out, node);
+  message.clear();
   bool first = true;
-  for (uint32_t edge : graph_.child_edges(node)) {
+  backward_terms(graph_.child_edges(node), out, message, first, nullptr);
+  out.append(first ? std::string_view("], ") : std::string_view("\n    ], "));
+  out.append("\"expression\": \"");
+  if (node == trace_.output) {
+    out += '1';
+  } else {
+    out += message;
+  }
+  out.append("\"}");
+}
+
+void JsonRenderer::backward_head(TextBuffer& out, NodeId node) const {
+  out.append("{\"node\": ");
+  name(out, node);
+  out.append(", \"bar\": ");
+  out.append(bars_[node]);
+  out.append(", \"terms\": [");
+}
+
+// backward_step() for a node of many children, straight into the sink.
+// Two threads write the halves of its terms: the first streams into the
+// sink, the second into a buffer that follows it, its separators dropped
+// if the first half wrote nothing.
+void JsonRenderer::large_backward_step(NodeId node) {
+  TextBuffer& out = out_.buffer();
+  backward_head(out, node);
+  const std::span<const uint32_t> edges = graph_.child_edges(node);
+  const auto half = edges.begin() + edges.size() / 2;
+  message_.clear();
+  second_.clear();
+  second_message_.clear();
+  bool first = true;
+  bool second_first = false;
+  in_parallel(
+      [&] {
+        backward_terms({edges.begin(), half}, out, message_, first, &out_);
+      },
+      [&] {
+        backward_terms({half, edges.end()}, second_, second_message_,
+                       second_first, nullptr);
+      });
+  if (!second_.empty()) {
+    out_.write(second_.view().substr(first ? 1 : 0));
+    message_.append(second_message_.view().substr(first ? 3 : 0));
+    first = false;
+  }
+  out_.write(first ? "], " : "\n    ], ");
+  out_.write("\"expression\": \"");
+  out_.write(node == trace_.output ? std::string_view("1") : message_.view());
+  out_.write("\"}");
+}
+
+// The terms of a backward step for the children along `edges`, appended
+// to `out`, and the message's matching terms to `message`; each after a
+// separator unless `first`, which turns false once a term is written.
+// With `stream`, `out` is its buffer, handed on as it fills.
+void JsonRenderer::backward_terms(std::span<const uint32_t> edges,
+                                  TextBuffer& out, TextBuffer& message,
+                                  bool& first, Sink* stream) const {
+  for (uint32_t edge : edges) {
     NodeId child = graph_.edge_child(edge);
     if (!trace_.has_bar(child))
       continue;
     if (!first)
-      text_ += ',';
-    put("\n      {\"child\": ");
-    name(child);
-    put(", \"child_bar\": ");
-    put(bars_[child]);
-    put(", \"local_derivative\": \"");
+      out += ',';
+    out.append("\n      {\"child\": ");
+    name(out, child);
+    out.append(", \"child_bar\": ");
+    out.append(bars_[child]);
+    out.append(", \"local_derivative\": \"");
     ExprId local = model_.locals.by_parent[edge];
-    const size_t start = text_.size();
-    append_expr(text_, graph_, local, symbolic_);
+    const size_t start = out.size();
+    append_expr(out, graph_, local, symbolic_);
 
     // The message repeats the local derivative just written.
     if (!first)
-      message_ += " + ";
-    append_bar(message_, graph_.name(child), Style::Ascii);
-    append_product(message_, graph_, {}, local, symbolic_,
-                   text_.view().substr(start));
+      message += " + ";
+    append_bar(message, graph_.name(child), Style::Ascii);
+    append_product(message, graph_, {}, local, symbolic_,
+                   out.view().substr(start));
 
-    put("\", \"local_value\": ");
-    append_number(text_, trace_.local_values[edge]);
+    out.append("\", \"local_value\": ");
+    append_number(out, trace_.local_values[edge]);
     ExprId by_result = model_.locals.by_result[edge];
     if (by_result != kNoExpr) {
-      put(", \"local_derivative_by_result\": ");
-      expression(by_result, symbolic_);
+      out.append(", \"local_derivative_by_result\": ");
+      expression(out, by_result, symbolic_);
     }
-    put(", \"product\": ");
-    append_number(text_, trace_.bars[child] * trace_.local_values[edge]);
-    text_ += '}';
+    out.append(", \"product\": ");
+    append_number(out, trace_.bars[child] * trace_.local_values[edge]);
+    out += '}';
     first = false;
+    if (stream)
+      stream->written();
   }
-  put(first ? std::string_view("], ") : std::string_view("\n    ], "));
-  put("\"expression\": \"");
-  if (node == trace_.output) {
-    text_ += '1';
-  } else {
-    text_ += message_;
-  }
-  put("\"}");
 }
 
 void JsonRenderer::warnings() {

@@ -96,6 +96,16 @@ void Sink::hand_off() {
   writer_->changed.notify_all();
 }
 
+// In pieces, so that the buffers stay their usual size.
+void Sink::write_large(std::string_view text) {
+  while (!text.empty()) {
+    const std::string_view piece = text.substr(0, kHandOffAt);
+    buffer_.append(piece);
+    text.remove_prefix(piece.size());
+    written();
+  }
+}
+
 bool Sink::flush() {
   if (writer_) {
     std::unique_lock lock(writer_->mutex);

@@ -367,7 +367,9 @@ class ExprPrinter {
     return level_of(id) < level || starts_with_minus(id);
   }
 
-  void put(std::string_view text) { out_.append(text.data(), text.size()); }
+  [[gnu::always_inline]] void put(std::string_view text) {
+    out_.append(text.data(), text.size());
+  }
 
  private:
   Style style() const { return options_.style; }

@@ -1,11 +1,15 @@
 // Tests of the JSON trace's numbers: a leaf's value is written from its
 // literal's digits when that is safe, and must come out byte for byte as
-// std::to_chars writes the same double.
+// std::to_chars writes the same double. And of a large trace, which two
+// threads write: every step whole and in order.
 #include "backprop/render_json.hpp"
 
 #include <gtest/gtest.h>
 
 #include <charconv>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -126,6 +130,70 @@ TEST(RenderJsonTest, LeafGivenAnotherValueIsNotWrittenFromItsLiteral) {
       values_of(evaluate(model, sample));
   EXPECT_EQ(written.at("x"), "0.1");
   EXPECT_EQ(written.at("y"), "0.30000000000000004");  // 3 * 0.1 in doubles
+}
+
+// x_i = w*x_(i-1) + b for i up to 6000: w and b have 6000 children each,
+// more than one thread writes a step of, and the steps fill many chunks.
+// What each step must hold follows from the model: the derivative of
+// w*x_(i-1) + b is x_(i-1) by w and 1 by b.
+TEST(RenderJsonTest, LargeTraceIsWholeAndInOrder) {
+  constexpr int kLast = 6000;
+  std::string text = "w = 0.5\nb = 0.125\nx0 = 1\n";
+  for (int i = 1; i <= kLast; ++i)
+    text += fmt::format("x{} = w*x{} + b\n", i, i - 1);
+  const Model model = testing::model(text);
+  const Trace trace = evaluate(model);
+  std::string rendered;
+  {
+    Sink sink(rendered);
+    render_json(trace, {}, sink);
+  }
+  const nlohmann::json json = nlohmann::json::parse(rendered);
+
+  const nlohmann::json& forward = json["forward"];
+  ASSERT_EQ(forward.size(), kLast + 3u);
+  for (int i = 1; i <= kLast; ++i) {
+    const nlohmann::json& step = forward[static_cast<size_t>(i) + 2];
+    ASSERT_EQ(step["node"], fmt::format("x{}", i));
+    ASSERT_EQ(step["expression"], fmt::format("w*x{} + b", i - 1));
+  }
+
+  const nlohmann::json& backward = json["backward"];
+  ASSERT_EQ(backward.size(), kLast + 3u);
+  for (int i = kLast; i >= 0; --i)
+    ASSERT_EQ(backward[static_cast<size_t>(kLast - i)]["node"],
+              fmt::format("x{}", i));
+  for (const nlohmann::json& step : backward) {
+    if (step["node"] != "w" && step["node"] != "b")
+      continue;
+    const bool by_w = step["node"] == "w";
+    const nlohmann::json& terms = step["terms"];
+    ASSERT_EQ(terms.size(), static_cast<size_t>(kLast));
+    std::string message;
+    for (int i = 1; i <= kLast; ++i) {
+      const nlohmann::json& term = terms[static_cast<size_t>(i) - 1];
+      ASSERT_EQ(term["child"], fmt::format("x{}", i));
+      ASSERT_EQ(term["local_derivative"],
+                by_w ? fmt::format("x{}", i - 1) : "1");
+      message += fmt::format("{}x{}bar{}", i == 1 ? "" : " + ", i,
+                             by_w ? fmt::format("*x{}", i - 1) : "");
+    }
+    EXPECT_EQ(step["expression"], message);
+  }
+
+  // Through a file the sink hands buffers to a third thread; the bytes
+  // must be the same.
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::tmpfile(),
+                                                       &std::fclose);
+  ASSERT_NE(file, nullptr);
+  {
+    Sink sink(file.get());
+    render_json(trace, {}, sink);
+  }
+  std::rewind(file.get());
+  std::string written(rendered.size() + 1, '\0');
+  written.resize(std::fread(written.data(), 1, written.size(), file.get()));
+  EXPECT_TRUE(written == rendered);
 }
 
 }  // namespace

@@ -29,6 +29,10 @@ class Sink {
   ~Sink();
 
   void write(std::string_view text) {
+    if (text.size() > kHandOffAt) {
+      write_large(text);
+      return;
+    }
     buffer_.append(text);
     written();
   }
@@ -73,6 +77,7 @@ class Sink {
   static constexpr size_t kHandOffAt = 256 << 10;
 
   void hand_off();
+  void write_large(std::string_view text);
   bool write_out(const TextBuffer& text);
 
   std::FILE* file_ = nullptr;

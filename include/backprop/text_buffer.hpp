@@ -53,7 +53,9 @@ class TextBuffer {
     copy(out, text, size);
     end_ = out + size;
   }
-  void append(std::string_view text) { append(text.data(), text.size()); }
+  [[gnu::always_inline]] void append(std::string_view text) {
+    append(text.data(), text.size());
+  }
   void append(const char* begin, const char* end) {
     append(begin, static_cast<size_t>(end - begin));
   }
