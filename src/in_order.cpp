@@ -116,6 +116,11 @@ void render_in_order(std::span<const size_t> bounds, const RenderItems& render,
 
 void in_parallel(const std::function<void()>& first,
                  const std::function<void()>& second) {
+  if (std::thread::hardware_concurrency() < 2) {
+    first();
+    second();
+    return;
+  }
   std::exception_ptr error;
   std::thread thread;
   try {

@@ -28,9 +28,10 @@ using EmitText = std::function<void(size_t chunk, const TextBuffer& text)>;
 void render_in_order(std::span<const size_t> bounds, const RenderItems& render,
                      const EmitText& emit);
 
-/// Runs `first` on this thread and `second` on another, if one can be
-/// made, and returns when both have; an exception from either reaches the
-/// caller.
+/// Runs `first` on this thread and `second` on another, on a machine of
+/// two cores or more and if a thread can be made (else one after the
+/// other here), and returns when both have; an exception from either
+/// reaches the caller.
 void in_parallel(const std::function<void()>& first,
                  const std::function<void()>& second);
 
