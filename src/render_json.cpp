@@ -118,9 +118,28 @@ std::string string(std::string_view text) {
   return out + "\"";
 }
 
-// Each step is written straight into the sink's buffer, which is written
-// out between steps once it is full: the trace of a million statements
-// streams through a few kilobytes.
+// How many steps ahead each stage of prefetching works. A step reads, for
+// each name it shows, things that lie where the name's statement and edges
+// put them, far apart in a large graph: one cache miss after another.
+// Fetched ahead, they arrive together. Each stage fetches what the stage
+// before brought in points to.
+constexpr size_t kPrefetchAhead[] = {12, 8, 4};
+
+// Steps are written by two threads in chunks of about this many terms
+// (expression nodes forward, children backward), a few hundred kilobytes:
+// the chunks of a layer whose nodes have a hundred children each are as
+// large as those of a chain.
+constexpr size_t kTermsPerChunk = 2048;
+
+// A backward step with at least this many children is written by two
+// threads.
+constexpr size_t kTermsInParallel = 4096;
+
+// The steps are written in chunks by two threads and handed to the sink
+// in order; the rest goes straight into the sink's buffer, which is handed
+// on whenever it is full. The trace of a million statements streams
+// through a few hundred kilobytes, or a few megabytes where one node has
+// thousands of children.
 class JsonRenderer {
  public:
   JsonRenderer(const Trace& trace, const JsonOptions& options, Sink& out)
@@ -179,6 +198,10 @@ class JsonRenderer {
   void steps(std::string_view key, bool reversed,
              void (JsonRenderer::*step)(TextBuffer&, TextBuffer&, NodeId) const,
              void (JsonRenderer::*prefetch)(NodeId, int) const);
+  std::vector<size_t> chunk_bounds(bool reversed) const;
+  bool is_large_backward(NodeId node) const {
+    return graph_.child_edges(node).size() >= kTermsInParallel;
+  }
   void prefetch_forward(NodeId node, int stage) const;
   void prefetch_backward(NodeId node, int stage) const;
   void warnings();
@@ -337,23 +360,6 @@ char* JsonRenderer::write_leaf_value(char* out, NodeId node,
   return written != nullptr ? written : write_number(out, value);
 }
 
-// How many steps ahead each stage of prefetching works. A step reads, for
-// each name it shows, things that lie where the name's statement and edges
-// put them, far apart in a large graph: one cache miss after another.
-// Fetched ahead, they arrive together. Each stage fetches what the stage
-// before brought in points to.
-constexpr size_t kPrefetchAhead[] = {12, 8, 4};
-
-// Steps are written by two threads in chunks of about this many terms
-// (expression nodes forward, children backward), a few hundred kilobytes:
-// the chunks of a layer whose nodes have a hundred children each are as
-// large as those of a chain.
-constexpr size_t kTermsPerChunk = 2048;
-
-// A backward step with at least this many children is written by two
-// threads.
-constexpr size_t kTermsInParallel = 4096;
-
 void JsonRenderer::steps(std::string_view key, bool reversed,
                          void (JsonRenderer::*step)(TextBuffer&, TextBuffer&,
                                                     NodeId) const,
@@ -363,33 +369,10 @@ void JsonRenderer::steps(std::string_view key, bool reversed,
   auto node_at = [&](size_t i) {
     return model_.order[reversed ? count - 1 - i : i];
   };
-  // A backward step with many children, such as that of a weight a whole
-  // layer uses, runs to megabytes. It is written when its turn comes,
-  // straight into the sink, and in a chunk of its own.
   auto is_large = [&](NodeId node) {
-    return reversed && graph_.child_edges(node).size() >= kTermsInParallel;
+    return reversed && is_large_backward(node);
   };
-  std::vector<size_t> bounds{0};
-  size_t terms = 0;
-  for (size_t i = 0; i < count; ++i) {
-    const NodeId node = node_at(i);
-    if (is_large(node)) {
-      if (bounds.back() != i)
-        bounds.push_back(i);
-      bounds.push_back(i + 1);
-      terms = 0;
-      continue;
-    }
-    const Statement& statement = graph_.statement(node);
-    terms += reversed ? 1 + graph_.child_edges(node).size()
-                      : 1 + statement.value - statement.first;
-    if (terms >= kTermsPerChunk) {
-      bounds.push_back(i + 1);
-      terms = 0;
-    }
-  }
-  if (bounds.back() != count)
-    bounds.push_back(count);
+  const std::vector<size_t> bounds = chunk_bounds(reversed);
 
   // Every step starts with a comma; the first one written loses it.
   auto render = [&](size_t begin, size_t end, TextBuffer& out) {
@@ -421,6 +404,36 @@ void JsonRenderer::steps(std::string_view key, bool reversed,
   };
   render_in_order(bounds, render, emit);
   out_.write(first ? "]" : "\n  ]");
+}
+
+// Where the chunks of the steps start, each of about kTermsPerChunk terms,
+// and end. A backward step with many children, such as that of a weight a
+// whole layer uses, runs to megabytes; it is written when its turn comes,
+// straight into the sink, and in a chunk of its own.
+std::vector<size_t> JsonRenderer::chunk_bounds(bool reversed) const {
+  const size_t count = model_.order.size();
+  std::vector<size_t> bounds{0};
+  size_t terms = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const NodeId node = model_.order[reversed ? count - 1 - i : i];
+    if (reversed && is_large_backward(node)) {
+      if (bounds.back() != i)
+        bounds.push_back(i);
+      bounds.push_back(i + 1);
+      terms = 0;
+      continue;
+    }
+    const Statement& statement = graph_.statement(node);
+    terms += reversed ? 1 + graph_.child_edges(node).size()
+                      : 1 + statement.value - statement.first;
+    if (terms >= kTermsPerChunk) {
+      bounds.push_back(i + 1);
+      terms = 0;
+    }
+  }
+  if (bounds.back() != count)
+    bounds.push_back(count);
+  return bounds;
 }
 
 // A forward step reads the names and spelled values of its parents.

@@ -69,14 +69,15 @@ class Sink {
   /// if the file reported an error, now or before.
   bool flush();
 
+  /// The size at which a buffer is handed on. Large enough that handing a
+  /// buffer to the writing thread costs little beside writing it, small
+  /// enough to stay in the cache. Just under a power of two: a buffer,
+  /// which grows by doubling, then stays at 128 KB while the items written
+  /// into it are under 8 KB.
+  static constexpr size_t kHandOffAt = (128 << 10) - (8 << 10);
+
  private:
   struct Writer;
-
-  // Large enough that handing a buffer to the writing thread costs little
-  // beside writing it, small enough to stay in the cache. Just under a
-  // power of two: a buffer, which grows by doubling, then stays at 128 KB
-  // while the items written into it are under 8 KB.
-  static constexpr size_t kHandOffAt = (128 << 10) - (8 << 10);
 
   void hand_off();
   void write_large(std::string_view text);
