@@ -236,9 +236,11 @@ void write_value(Out& out, double value, int precision, Style style) {
     value = -value;
   }
   const size_t start = out.size();
-  // Formatted on the stack with a format parsed when compiled: a trace
-  // spells every number of every formula, and this is most of its cost.
-  // Neither form takes more than kShortestRoom bytes up to 17 digits.
+  // Formatted on the stack, the shortest form by write_general() (fmt's
+  // "{}" at a fraction of its cost) and the others with a format parsed
+  // when compiled: a trace spells every number of every formula, and this
+  // is much of its cost. Neither form takes more than kShortestRoom bytes
+  // up to 17 digits.
   char text[kShortestRoom];
   // Whole numbers, most of the constants in formulas, print as integers in
   // either form while they have fewer digits than the precision (or 16).
