@@ -12,7 +12,9 @@ namespace backprop {
 /// Bytes appended at the end, as to a std::string, but cheaper for the many
 /// short pieces a trace is made of: the check for room is inline, a short
 /// copy needs no call to memcpy, and room() lets a writer put several
-/// pieces after one check.
+/// pieces after one check. Unlike a std::string, it may move its bytes
+/// before it reads what it is given: text from the buffer itself must be
+/// copied elsewhere first.
 class TextBuffer {
  public:
   using value_type = char;  // for std::back_inserter
