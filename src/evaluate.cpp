@@ -413,7 +413,9 @@ void apply_options(Model& model, const ModelOptions& options) {
 Model load_model(std::shared_ptr<const SourceFile> source,
                  const ModelOptions& options) {
   Model model;
-  Program program = parse(std::move(source));
+  Program program = parse(std::move(source), options.symbolic && !options.expand
+                                                 ? PoolUse::Deriving
+                                                 : PoolUse::Parsing);
   if (options.expand)
     program = expand(std::move(program));
   model.graph = Graph::build(std::move(program));

@@ -35,9 +35,9 @@ bool folds_short(double result, double a, double b) {
 
 }  // namespace
 
-void ExprPool::reserve(size_t nodes) {
+void ExprPool::reserve(size_t nodes, size_t parsed) {
   nodes_.reserve(nodes);
-  offsets_.reserve(nodes);
+  offsets_.reserve(parsed);
 }
 
 ExprId ExprPool::number_node(double value) {

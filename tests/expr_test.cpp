@@ -265,6 +265,23 @@ TEST_F(ExprTest, MakeBuildsExactlyWhatItIsGiven) {
   EXPECT_EQ(pool().offset(product), ExprPool::kNoOffset);
 }
 
+// Offsets are kept only up to the last node that has one; every node
+// before it without one, and every node after it, has none.
+TEST(ExprPoolTest, OffsetsAreKeptOnlyWhereGiven) {
+  ExprPool pool;
+  ExprId derived = pool.number_node(2);
+  ExprId parsed = pool.make_number(3, 17);
+  ExprId between = pool.make(ExprKind::Negate, parsed);
+  ExprId name = pool.make_name(0, 40, 1);
+  ExprId last = pool.make(ExprKind::Add, name, between);
+  EXPECT_EQ(pool.offset(derived), ExprPool::kNoOffset);
+  EXPECT_EQ(pool.offset(parsed), 17u);
+  EXPECT_EQ(pool.offset(between), ExprPool::kNoOffset);
+  EXPECT_EQ(pool.offset(name), 40u);
+  EXPECT_EQ(pool.offset(last), ExprPool::kNoOffset);
+  EXPECT_EQ(pool.number(parsed), 3);
+}
+
 TEST_F(ExprTest, EvaluateFollowsTheTree) {
   // x/(y - u) + v^2 = 1.5/(2 + 3) + 0.0625 = 0.3625
   ExprId quotient =

@@ -63,7 +63,9 @@ class ExprPool {
   /// The byte offset in the source where a parsed node starts, or
   /// kNoOffset for a node that a derivative built.
   static constexpr uint32_t kNoOffset = std::numeric_limits<uint32_t>::max();
-  uint32_t offset(ExprId id) const { return offsets_[id]; }
+  uint32_t offset(ExprId id) const {
+    return id < offsets_.size() ? offsets_[id] : kNoOffset;
+  }
 
   // Inline, as the parser calls them for every operand and operator.
   ExprId make_number(double value, uint32_t offset = kNoOffset) {
@@ -101,7 +103,8 @@ class ExprPool {
   /// Whether two trees are the same expression, node by node.
   bool equal(ExprId x, ExprId y) const;
 
-  void reserve(size_t nodes);
+  /// Room for `nodes` nodes, of which `parsed` have an offset.
+  void reserve(size_t nodes, size_t parsed);
 
  private:
   // A term of a sum split into its numeric coefficient and the rest:
@@ -119,12 +122,19 @@ class ExprPool {
   ExprId cancel_constants(ExprId a, ExprId b);
 
   ExprId add_node(const ExprNode& node, uint32_t offset) {
+    const auto id = static_cast<ExprId>(nodes_.size());
     nodes_.push_back(node);
-    offsets_.push_back(offset);
-    return static_cast<ExprId>(nodes_.size() - 1);
+    if (offset != kNoOffset) {
+      if (offsets_.size() < id)
+        offsets_.resize(id, kNoOffset);
+      offsets_.push_back(offset);
+    }
+    return id;
   }
 
   std::vector<ExprNode> nodes_;
+  // Per node up to the last that has an offset: the nodes a derivative
+  // builds, which outnumber the parsed ones, take no room here.
   std::vector<uint32_t> offsets_;
 };
 

@@ -42,6 +42,10 @@ struct Program {
   std::deque<std::string> extra_names;
 };
 
+/// What the pool of a parsed program will hold: its trees only, or also
+/// the symbolic derivatives that derive() adds to it.
+enum class PoolUse { Parsing, Deriving };
+
 /// Parses a whole file:
 ///
 ///     program   := { statement } END
@@ -51,7 +55,8 @@ struct Program {
 /// statement. `const` before a name marks a leaf that training holds fixed;
 /// `const` is a name like any other where no name follows it. Throws Failure
 /// with a diagnostic at the first error, and on `const` before a statement
-/// that is not a leaf.
-Program parse(std::shared_ptr<const SourceFile> source);
+/// that is not a leaf. `use` sizes the room set aside for the pool.
+Program parse(std::shared_ptr<const SourceFile> source,
+              PoolUse use = PoolUse::Parsing);
 
 }  // namespace backprop
