@@ -443,6 +443,7 @@ void JsonRenderer::prefetch_forward(NodeId node, int stage) const {
   for (NodeId parent : graph_.parents(node)) {
     if (stage == 1) {
       __builtin_prefetch(&graph_.statement(parent));
+      __builtin_prefetch(&trace_.values[parent]);
       substituted_.prefetch(parent);
     } else {
       __builtin_prefetch(graph_.name(parent).data());
