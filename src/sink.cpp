@@ -1,11 +1,104 @@
 #include "backprop/sink.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <system_error>
 #include <thread>
 
 namespace backprop {
+
+// The file's descriptor, written with write(2), and with O_DIRECT where
+// what is written allows it: from an address and at an offset that are
+// multiples of TextBuffer::kAlignment, a multiple of it long. Used by one
+// thread at a time, as the file is.
+class Sink::Descriptor {
+ public:
+  Descriptor(int descriptor, uint64_t offset)
+      : descriptor_(descriptor), offset_(offset) {}
+
+  bool write(const char* data, size_t size) {
+    constexpr size_t kAlignment = TextBuffer::kAlignment;
+    const bool aligned = offset_ % kAlignment == 0 && size % kAlignment == 0 &&
+                         reinterpret_cast<uintptr_t>(data) % kAlignment == 0;
+    const bool direct = may_be_direct_ && aligned && offset_ >= kDirectFrom;
+    if (!set_direct(direct))
+      return false;
+    const auto start = std::chrono::steady_clock::now();
+    if (!write_all(data, size))
+      return false;
+    if (direct_) {
+      direct_bytes_ += static_cast<double>(size);
+      direct_seconds_ += std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+      // A disk slower than the renderers makes them wait; the page cache
+      // takes the text at once and stores it later.
+      if (direct_bytes_ >= kDirectFrom &&
+          direct_bytes_ < kDirectRate * direct_seconds_) {
+        may_be_direct_ = false;
+      }
+    }
+    return true;
+  }
+
+  // Whether later writes may go past the page cache.
+  bool may_be_direct() const { return may_be_direct_; }
+
+  // Leaves the file as it was found, without O_DIRECT.
+  bool end() { return set_direct(false); }
+
+ private:
+  bool write_all(const char* data, size_t size) {
+    while (size > 0) {
+      const ssize_t written = ::write(descriptor_, data, size);
+      if (written < 0) {
+        if (errno == EINTR)
+          continue;
+        // A file system may take the flag and then refuse the write.
+        if (errno == EINVAL && direct_) {
+          may_be_direct_ = false;
+          if (!set_direct(false))
+            return false;
+          continue;
+        }
+        return false;
+      }
+      data += written;
+      size -= static_cast<size_t>(written);
+      offset_ += static_cast<uint64_t>(written);
+    }
+    return true;
+  }
+
+  // False only if O_DIRECT, once on, cannot be turned off.
+  bool set_direct(bool on) {
+    if (on == direct_)
+      return true;
+    const int flags = fcntl(descriptor_, F_GETFL);
+    const int changed = on ? flags | O_DIRECT : flags & ~O_DIRECT;
+    if (flags == -1 || fcntl(descriptor_, F_SETFL, changed) == -1) {
+      may_be_direct_ = false;
+      return !direct_;
+    }
+    direct_ = on;
+    return true;
+  }
+
+  int descriptor_;
+  uint64_t offset_;  // in the file, where the next write goes
+  bool direct_ = false;
+  bool may_be_direct_ = true;
+  double direct_bytes_ = 0;
+  double direct_seconds_ = 0;
+};
 
 // The thread that writes full buffers to the file, and the one buffer it
 // shares with the renderer: the renderer fills its own buffer while this
@@ -19,15 +112,14 @@ struct Sink::Writer {
   bool failed = false;
   std::thread thread;
 
-  void run(std::FILE* file) {
+  void run(Sink& sink) {
     std::unique_lock lock(mutex);
     while (true) {
       changed.wait(lock, [this] { return busy || stop; });
       if (!busy)
         return;
       lock.unlock();
-      const bool wrote = std::fwrite(pending.data(), 1, pending.size(), file) ==
-                         pending.size();
+      const bool wrote = sink.write_file(pending);
       lock.lock();
       failed |= !wrote;
       pending.clear();
@@ -46,6 +138,22 @@ Sink::Sink(std::FILE* file) : file_(file) {}
 
 Sink::Sink(std::string& text) : text_(&text) {}
 
+void Sink::allow_direct() {
+  if (file_ == nullptr || descriptor_ || writer_ || std::fflush(file_) != 0)
+    return;
+  const int descriptor = fileno(file_);
+  struct stat status {};
+  if (descriptor < 0 || fstat(descriptor, &status) != 0 ||
+      !S_ISREG(status.st_mode)) {
+    return;
+  }
+  const off_t offset = lseek(descriptor, 0, SEEK_CUR);
+  if (offset < 0)
+    return;
+  descriptor_ =
+      std::make_unique<Descriptor>(descriptor, static_cast<uint64_t>(offset));
+}
+
 Sink::~Sink() {
   flush();
   if (writer_) {
@@ -62,9 +170,15 @@ bool Sink::write_out(const TextBuffer& text) {
   if (text_) {
     text_->append(text.data(), text.size());
   } else if (file_ && !text.empty()) {
-    failed_ |= std::fwrite(text.data(), 1, text.size(), file_) != text.size();
+    failed_ |= !write_file(text);
   }
   return !failed_;
+}
+
+bool Sink::write_file(const TextBuffer& text) {
+  if (descriptor_)
+    return descriptor_->write(text.data(), text.size());
+  return std::fwrite(text.data(), 1, text.size(), file_) == text.size();
 }
 
 void Sink::hand_off() {
@@ -79,7 +193,7 @@ void Sink::hand_off() {
     // itself.
     auto writer = std::make_unique<Writer>();
     try {
-      writer->thread = std::thread(&Writer::run, writer.get(), file_);
+      writer->thread = std::thread(&Writer::run, writer.get(), std::ref(*this));
     } catch (const std::system_error&) {
       write_out(buffer_);
       buffer_.clear();
@@ -87,12 +201,27 @@ void Sink::hand_off() {
     }
     writer_ = std::move(writer);
   }
+  bool direct = false;
   {
     std::unique_lock lock(writer_->mutex);
     writer_->wait_idle(lock);
+    // The writer is idle, so the descriptor is this thread's to read.
+    direct = descriptor_ && descriptor_->may_be_direct();
     buffer_.swap(writer_->pending);
+    if (descriptor_) {
+      // Whole blocks only, so that a direct write can take them; the rest
+      // starts the next buffer.
+      TextBuffer& pending = writer_->pending;
+      const size_t whole =
+          pending.size() / TextBuffer::kAlignment * TextBuffer::kAlignment;
+      buffer_.append(pending.data() + whole, pending.size() - whole);
+      pending.resize(whole);
+    }
+    handed_off_ += writer_->pending.size();
     writer_->busy = true;
   }
+  hand_off_at_ =
+      direct && handed_off_ >= kDirectFrom ? kDirectHandOffAt : kHandOffAt;
   writer_->changed.notify_all();
 }
 
@@ -115,6 +244,8 @@ bool Sink::flush() {
   // The writer is idle, so the file is this thread's again.
   write_out(buffer_);
   buffer_.clear();
+  if (descriptor_)
+    failed_ |= !descriptor_->end();
   return !failed_;
 }
 

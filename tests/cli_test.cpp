@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "backprop/sink.hpp"
 #include "test_support.hpp"
 
 namespace backprop {
@@ -260,6 +261,26 @@ TEST_F(CliTest, OutputFileHoldsWhatStandardOutputWould) {
   std::vector<std::string> names = entries();
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"model.expr", "trace.out"}));
+}
+
+// A trace large enough that the sink writes most of the file with O_DIRECT
+// (where the file system allows it) arrives whole, the same as on standard
+// output, from its first block to its unaligned end.
+TEST_F(CliTest, LargeOutputFileHoldsWhatStandardOutputWould) {
+  std::string model = "a = 0.5\nx0 = 0.25\n";
+  const int statements = 30'000;
+  for (int i = 1; i <= statements; ++i) {
+    model += "x" + std::to_string(i) + " = tanh(x" + std::to_string(i - 1) +
+             " * a + 0.125)\n";
+  }
+  write("chain.expr", model);
+  testing::Run to_stdout = run_tool({"--format", "json", path("chain.expr")});
+  ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+  ASSERT_GT(to_stdout.out.size(), Sink::kDirectFrom + (4 << 20));
+  testing::Run to_file = run_tool(
+      {"--format", "json", "-o", path("trace.json"), path("chain.expr")});
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+  EXPECT_TRUE(testing::read_file(path("trace.json")) == to_stdout.out);
 }
 
 // As /dev/stdout is: a link is written through, and stays a link.

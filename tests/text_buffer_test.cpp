@@ -2,8 +2,11 @@
 // writes it out, on a second thread once the output is large.
 #include "backprop/text_buffer.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -57,6 +60,25 @@ TEST(TextBufferTest, SwapExchangesContents) {
   EXPECT_EQ(second.view(), "one");
 }
 
+// A buffer large enough for a direct write starts on a block, whatever
+// its size was before it grew, and keeps its text as it grows.
+TEST(TextBufferTest, LargeBuffersStartOnABlock) {
+  TextBuffer buffer;
+  std::string expected;
+  while (buffer.capacity() < 4 * TextBuffer::kAlignedFrom) {
+    const std::string piece = std::to_string(expected.size()) + ";";
+    buffer += piece;
+    expected += piece;
+    if (buffer.capacity() >= TextBuffer::kAlignedFrom) {
+      ASSERT_EQ(
+          reinterpret_cast<uintptr_t>(buffer.data()) % TextBuffer::kAlignment,
+          0u)
+          << buffer.capacity();
+    }
+  }
+  EXPECT_EQ(buffer.view(), expected);
+}
+
 struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
@@ -108,6 +130,59 @@ TEST(SinkTest, ReportsAFailedWriteOfSmallAndLargeOutput) {
     sink.write(std::string(size, 'x'));
     EXPECT_FALSE(sink.flush()) << size;
   }
+}
+
+// A file of the process's own, allowed O_DIRECT: tens of megabytes in
+// pieces of every size, some past the size of a buffer, must arrive whole
+// and in order, and the file must be left without the flag.
+TEST(SinkTest, WritesALargeFileDirectlyWholeAndInOrder) {
+  char name[] = "/tmp/bt-sink-XXXXXX";
+  const int descriptor = mkstemp(name);
+  ASSERT_GE(descriptor, 0);
+  unlink(name);
+  File file(fdopen(descriptor, "w+b"));
+  ASSERT_NE(file, nullptr);
+  std::string expected;
+  {
+    Sink sink(file.get());
+    sink.allow_direct();
+    for (int i = 0; expected.size() < 3 * Sink::kDirectFrom; ++i) {
+      const std::string line = "line " + std::to_string(i) + "\n";
+      if (i % 5000 == 0) {
+        const std::string large(Sink::kHandOffAt + i % 7919, 'a' + i % 26);
+        sink.write(large);
+        expected += large;
+      } else if (i % 2 == 0) {
+        sink.write(line);
+      } else {
+        sink.buffer() += line;
+        sink.written();
+      }
+      if (i % 5000 != 0)
+        expected += line;
+    }
+    EXPECT_TRUE(sink.flush());
+    EXPECT_EQ(fcntl(descriptor, F_GETFL) & O_DIRECT, 0);
+    sink.write("after the flush\n");
+    expected += "after the flush\n";
+  }
+  EXPECT_TRUE(contents(file.get()) == expected);
+}
+
+// A regular file open for reading only refuses the writes that go to its
+// descriptor, as it does those of the stream.
+TEST(SinkTest, ReportsAFailedWriteToAFileAllowedDirect) {
+  char name[] = "/tmp/bt-sink-XXXXXX";
+  const int descriptor = mkstemp(name);
+  ASSERT_GE(descriptor, 0);
+  close(descriptor);
+  File file(std::fopen(name, "rb"));
+  unlink(name);
+  ASSERT_NE(file, nullptr);
+  Sink sink(file.get());
+  sink.allow_direct();
+  sink.write(std::string(25 * Sink::kHandOffAt, 'x'));
+  EXPECT_FALSE(sink.flush());
 }
 
 TEST(SinkTest, AppendsToAString) {

@@ -23,6 +23,10 @@ class AtomicFile {
 
   std::FILE* stream() const { return stream_; }
 
+  /// Whether stream() is a new regular file that only this object writes,
+  /// not a device or pipe written in place.
+  bool is_new_file() const { return !temporary_.empty(); }
+
   /// Flushes, closes and renames. Throws Failure on any error, and then
   /// the target is untouched.
   void commit();

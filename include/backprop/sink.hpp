@@ -28,6 +28,19 @@ class Sink {
   /// Flushes, and waits for the writing thread, if any, to end.
   ~Sink();
 
+  /// Lets the sink write a large output to its file with O_DIRECT, past
+  /// the page cache, once kDirectFrom bytes have gone out. Copying
+  /// hundreds of megabytes into the page cache takes the processor time
+  /// that the renderers want, and the pages it takes are fresh memory; the
+  /// disk copies them from the buffers itself. Where the file system
+  /// refuses O_DIRECT, or the disk stores less than kDirectRate bytes a
+  /// second, the sink goes back to writing through the cache. Call it before
+  /// anything is written, and only for a regular file that this process
+  /// made and that nothing else writes while the sink lives: the flag
+  /// belongs to the open file, which a redirected standard output shares
+  /// with the shell.
+  void allow_direct();
+
   void write(std::string_view text) {
     if (text.size() > kHandOffAt) {
       write_large(text);
@@ -61,7 +74,7 @@ class Sink {
 
   /// Hands the buffer on once it holds enough to be worth a write.
   void written() {
-    if (buffer_.size() >= kHandOffAt)
+    if (buffer_.size() >= hand_off_at_)
       hand_off();
   }
 
@@ -76,16 +89,27 @@ class Sink {
   /// into it are under 8 KB.
   static constexpr size_t kHandOffAt = (128 << 10) - (8 << 10);
 
+  /// See allow_direct(). Writes that go past the page cache are larger:
+  /// a disk takes a megabyte at twice the rate of a tenth of one.
+  static constexpr size_t kDirectFrom = 16 << 20;
+  static constexpr double kDirectRate = 512e6;
+  static constexpr size_t kDirectHandOffAt = (1 << 20) - (8 << 10);
+
  private:
   struct Writer;
+  class Descriptor;
 
   void hand_off();
   void write_large(std::string_view text);
   bool write_out(const TextBuffer& text);
+  bool write_file(const TextBuffer& text);
 
   std::FILE* file_ = nullptr;
+  std::unique_ptr<Descriptor> descriptor_;  // after allow_direct()
   std::string* text_ = nullptr;
   TextBuffer buffer_;
+  size_t hand_off_at_ = kHandOffAt;
+  size_t handed_off_ = 0;  // bytes, to the writing thread
   std::unique_ptr<Writer> writer_;
   bool failed_ = false;
 };

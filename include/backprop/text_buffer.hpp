@@ -15,18 +15,25 @@ namespace backprop {
 /// pieces after one check. Unlike a std::string, it may move its bytes
 /// before it reads what it is given: text from the buffer itself must be
 /// copied elsewhere first.
+///
+/// A buffer of kAlignedFrom bytes or more starts on a multiple of
+/// kAlignment, as writing a file with O_DIRECT requires.
 class TextBuffer {
  public:
   using value_type = char;  // for std::back_inserter
 
+  static constexpr size_t kAlignment = 4096;
+  static constexpr size_t kAlignedFrom = 64 << 10;
+
   TextBuffer() = default;
   TextBuffer(const TextBuffer&) = delete;
   TextBuffer& operator=(const TextBuffer&) = delete;
-  ~TextBuffer() { delete[] begin_; }
+  ~TextBuffer() { release(begin_, capacity()); }
 
   const char* data() const { return begin_; }
   size_t size() const { return static_cast<size_t>(end_ - begin_); }
   bool empty() const { return end_ == begin_; }
+  size_t capacity() const { return static_cast<size_t>(limit_ - begin_); }
   std::string_view view() const { return {begin_, size()}; }
   operator std::string_view() const { return view(); }
 
@@ -102,6 +109,7 @@ class TextBuffer {
   }
 
   void grow(size_t size);
+  static void release(char* bytes, size_t capacity);
 
   char* begin_ = nullptr;
   char* end_ = nullptr;

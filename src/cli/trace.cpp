@@ -153,9 +153,13 @@ void check_paths_node(const Trace& trace, const std::string& name) {
   }
 }
 
-// Renders into `out`; returns whether every check passed.
-bool render(const Trace& trace, const Options& options, std::FILE* out) {
+// Renders into `out`, which is a new file of this process's own when
+// `new_file`; returns whether every check passed.
+bool render(const Trace& trace, const Options& options, std::FILE* out,
+            bool new_file) {
   Sink sink(out);
+  if (new_file)
+    sink.allow_direct();
   std::vector<LeafCheck> checks;
   bool passed = true;
   if (options.check) {
@@ -167,6 +171,8 @@ bool render(const Trace& trace, const Options& options, std::FILE* out) {
   if (options.format == "json") {
     JsonOptions json{options.answer_key, options.check ? &checks : nullptr};
     render_json(trace, json, sink);
+    if (!sink.flush())
+      throw Failure(std::string("cannot write the output"));
     return passed;
   }
   if (is_presentation(options.format)) {
@@ -222,13 +228,13 @@ int run(const Options& options) {
 
     bool passed;
     if (options.write_to.empty()) {
-      passed = render(trace, options, stdout);
+      passed = render(trace, options, stdout, false);
       if (std::fflush(stdout) != 0) {
         throw Failure(std::string("cannot write to standard output"));
       }
     } else {
       AtomicFile file(options.write_to);
-      passed = render(trace, options, file.stream());
+      passed = render(trace, options, file.stream(), file.is_new_file());
       file.commit();
     }
     return passed ? kSuccess : kCheckFailed;
