@@ -40,6 +40,10 @@ void ExprPool::reserve(size_t nodes, size_t parsed) {
   offsets_.reserve(parsed);
 }
 
+void ExprPool::pad_offsets(ExprId id) {
+  offsets_.resize(id, kNoOffset);
+}
+
 ExprId ExprPool::number_node(double value) {
   return make_number(value);
 }
