@@ -35,6 +35,7 @@ Exit status: 0 when every target passes, 1 otherwise.
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -159,12 +160,22 @@ def main():
     parser.add_argument("--tool", default="build/backprop-trace")
     parser.add_argument("--lecture",
                         default="graphs/logistic_regression.expr")
-    parser.add_argument("--work", help="directory for the inputs and outputs "
-                        "(default: a new temporary one)")
+    parser.add_argument("--work", help="directory for the inputs and outputs, "
+                        "kept afterwards (default: a temporary one, removed "
+                        "at the end, since it holds more than a gigabyte)")
     args = parser.parse_args()
+    if args.work:
+        os.makedirs(args.work, exist_ok=True)
+        return compare(args, args.work)
+    work = tempfile.mkdtemp(prefix="backprop-bench-")
+    try:
+        return compare(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
-    work = args.work or tempfile.mkdtemp(prefix="backprop-bench-")
-    os.makedirs(work, exist_ok=True)
+
+def compare(args, work):
+    """Measures and prints everything; returns the exit status."""
     global launcher
     launcher = os.path.join(work, "launcher")
     subprocess.run(["g++", "-O2", "-x", "c++", "-o", launcher, "-"],
