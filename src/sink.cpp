@@ -62,8 +62,9 @@ class Sink::Descriptor {
       if (written < 0) {
         if (errno == EINTR)
           continue;
-        // A file system may take the flag and then refuse the write.
-        if (errno == EINVAL && direct_) {
+        // A file system may take the flag and then refuse the write, with
+        // EINVAL or another error; the write through the cache decides.
+        if (direct_) {
           may_be_direct_ = false;
           if (!set_direct(false))
             return false;
