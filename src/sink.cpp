@@ -21,14 +21,14 @@ namespace backprop {
 // thread at a time, as the file is.
 class Sink::Descriptor {
  public:
-  Descriptor(int descriptor, uint64_t offset)
-      : descriptor_(descriptor), offset_(offset) {}
+  Descriptor(int descriptor, uint64_t offset, uint64_t direct_from)
+      : descriptor_(descriptor), offset_(offset), direct_from_(direct_from) {}
 
   bool write(const char* data, size_t size) {
     constexpr size_t kAlignment = TextBuffer::kAlignment;
     const bool aligned = offset_ % kAlignment == 0 && size % kAlignment == 0 &&
                          reinterpret_cast<uintptr_t>(data) % kAlignment == 0;
-    const bool direct = may_be_direct_ && aligned && offset_ >= kDirectFrom;
+    const bool direct = may_be_direct_ && aligned && offset_ >= direct_from_;
     if (!set_direct(direct))
       return false;
     const auto start = std::chrono::steady_clock::now();
@@ -95,6 +95,7 @@ class Sink::Descriptor {
 
   int descriptor_;
   uint64_t offset_;  // in the file, where the next write goes
+  uint64_t direct_from_;
   bool direct_ = false;
   bool may_be_direct_ = true;
   double direct_bytes_ = 0;
@@ -139,7 +140,7 @@ Sink::Sink(std::FILE* file) : file_(file) {}
 
 Sink::Sink(std::string& text) : text_(&text) {}
 
-void Sink::allow_direct() {
+void Sink::allow_direct(size_t from) {
   if (file_ == nullptr || descriptor_ || writer_ || std::fflush(file_) != 0)
     return;
   const int descriptor = fileno(file_);
@@ -151,8 +152,9 @@ void Sink::allow_direct() {
   const off_t offset = lseek(descriptor, 0, SEEK_CUR);
   if (offset < 0)
     return;
-  descriptor_ =
-      std::make_unique<Descriptor>(descriptor, static_cast<uint64_t>(offset));
+  descriptor_ = std::make_unique<Descriptor>(
+      descriptor, static_cast<uint64_t>(offset), from);
+  direct_from_ = from;
 }
 
 Sink::~Sink() {
@@ -222,7 +224,7 @@ void Sink::hand_off() {
     writer_->busy = true;
   }
   hand_off_at_ =
-      direct && handed_off_ >= kDirectFrom ? kDirectHandOffAt : kHandOffAt;
+      direct && handed_off_ >= direct_from_ ? kDirectHandOffAt : kHandOffAt;
   writer_->changed.notify_all();
 }
 

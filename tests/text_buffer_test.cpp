@@ -132,41 +132,44 @@ TEST(SinkTest, ReportsAFailedWriteOfSmallAndLargeOutput) {
   }
 }
 
-// A file of the process's own, allowed O_DIRECT: tens of megabytes in
-// pieces of every size, some past the size of a buffer, must arrive whole
-// and in order, and the file must be left without the flag.
+// A file of the process's own, allowed O_DIRECT from its start or from
+// kDirectFrom: tens of megabytes in pieces of every size, some past the
+// size of a buffer, must arrive whole and in order, and the file must be
+// left without the flag.
 TEST(SinkTest, WritesALargeFileDirectlyWholeAndInOrder) {
-  char name[] = "/tmp/bt-sink-XXXXXX";
-  const int descriptor = mkstemp(name);
-  ASSERT_GE(descriptor, 0);
-  unlink(name);
-  File file(fdopen(descriptor, "w+b"));
-  ASSERT_NE(file, nullptr);
-  std::string expected;
-  {
-    Sink sink(file.get());
-    sink.allow_direct();
-    for (int i = 0; expected.size() < 3 * Sink::kDirectFrom; ++i) {
-      const std::string line = "line " + std::to_string(i) + "\n";
-      if (i % 5000 == 0) {
-        const std::string large(Sink::kHandOffAt + i % 7919, 'a' + i % 26);
-        sink.write(large);
-        expected += large;
-      } else if (i % 2 == 0) {
-        sink.write(line);
-      } else {
-        sink.buffer() += line;
-        sink.written();
+  for (size_t from : {size_t{0}, Sink::kDirectFrom}) {
+    char name[] = "/tmp/bt-sink-XXXXXX";
+    const int descriptor = mkstemp(name);
+    ASSERT_GE(descriptor, 0);
+    unlink(name);
+    File file(fdopen(descriptor, "w+b"));
+    ASSERT_NE(file, nullptr);
+    std::string expected;
+    {
+      Sink sink(file.get());
+      sink.allow_direct(from);
+      for (int i = 0; expected.size() < 3 * Sink::kDirectFrom; ++i) {
+        const std::string line = "line " + std::to_string(i) + "\n";
+        if (i % 5000 == 0) {
+          const std::string large(Sink::kHandOffAt + i % 7919, 'a' + i % 26);
+          sink.write(large);
+          expected += large;
+        } else if (i % 2 == 0) {
+          sink.write(line);
+        } else {
+          sink.buffer() += line;
+          sink.written();
+        }
+        if (i % 5000 != 0)
+          expected += line;
       }
-      if (i % 5000 != 0)
-        expected += line;
+      EXPECT_TRUE(sink.flush()) << from;
+      EXPECT_EQ(fcntl(descriptor, F_GETFL) & O_DIRECT, 0) << from;
+      sink.write("after the flush\n");
+      expected += "after the flush\n";
     }
-    EXPECT_TRUE(sink.flush());
-    EXPECT_EQ(fcntl(descriptor, F_GETFL) & O_DIRECT, 0);
-    sink.write("after the flush\n");
-    expected += "after the flush\n";
+    EXPECT_TRUE(contents(file.get()) == expected) << from;
   }
-  EXPECT_TRUE(contents(file.get()) == expected);
 }
 
 // A regular file open for reading only refuses the writes that go to its

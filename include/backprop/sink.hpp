@@ -29,7 +29,7 @@ class Sink {
   ~Sink();
 
   /// Lets the sink write a large output to its file with O_DIRECT, past
-  /// the page cache, once kDirectFrom bytes have gone out. Copying
+  /// the page cache, once `from` bytes have gone out. Copying
   /// hundreds of megabytes into the page cache takes the processor time
   /// that the renderers want, and the pages it takes are fresh memory; the
   /// disk copies them from the buffers itself. Where the file system
@@ -39,7 +39,7 @@ class Sink {
   /// made and that nothing else writes while the sink lives: the flag
   /// belongs to the open file, which a redirected standard output shares
   /// with the shell.
-  void allow_direct();
+  void allow_direct(size_t from = kDirectFrom);
 
   void write(std::string_view text) {
     if (text.size() > kHandOffAt) {
@@ -90,7 +90,8 @@ class Sink {
   static constexpr size_t kHandOffAt = (128 << 10) - (8 << 10);
 
   /// See allow_direct(). Writes that go past the page cache are larger:
-  /// a disk takes a megabyte at twice the rate of a tenth of one.
+  /// a disk takes a megabyte at twice the rate of a tenth of one. The
+  /// rate is measured over the first kDirectFrom bytes written directly.
   static constexpr size_t kDirectFrom = 16 << 20;
   static constexpr double kDirectRate = 512e6;
   static constexpr size_t kDirectHandOffAt = (1 << 20) - (8 << 10);
@@ -109,7 +110,8 @@ class Sink {
   std::string* text_ = nullptr;
   TextBuffer buffer_;
   size_t hand_off_at_ = kHandOffAt;
-  size_t handed_off_ = 0;  // bytes, to the writing thread
+  size_t handed_off_ = 0;   // bytes, to the writing thread
+  size_t direct_from_ = 0;  // bytes, as allow_direct() was given
   std::unique_ptr<Writer> writer_;
   bool failed_ = false;
 };

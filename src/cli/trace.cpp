@@ -158,8 +158,10 @@ void check_paths_node(const Trace& trace, const std::string& name) {
 bool render(const Trace& trace, const Options& options, std::FILE* out,
             bool new_file) {
   Sink sink(out);
+  // A trace is large from its first steps; an answer key is small unless
+  // its model is, and its peak memory counts.
   if (new_file)
-    sink.allow_direct();
+    sink.allow_direct(options.answer_key ? Sink::kDirectFrom : 0);
   std::vector<LeafCheck> checks;
   bool passed = true;
   if (options.check) {
