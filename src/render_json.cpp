@@ -138,8 +138,9 @@ constexpr size_t kTermsInParallel = 4096;
 // The steps are written in chunks by two threads and handed to the sink
 // in order; the rest goes straight into the sink's buffer, which is handed
 // on whenever it is full. The trace of a million statements streams
-// through a few hundred kilobytes, or a few megabytes where one node has
-// thousands of children.
+// through a few megabytes of buffers, or tens of megabytes where a node
+// has hundreds of thousands of children: half of such a step's terms, and
+// the whole of its message, wait in memory for their turn.
 class JsonRenderer {
  public:
   JsonRenderer(const Trace& trace, const JsonOptions& options, Sink& out)
