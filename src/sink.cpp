@@ -35,14 +35,14 @@ class Sink::Descriptor {
     if (!write_all(data, size))
       return false;
     if (direct_) {
-      direct_bytes_ += static_cast<double>(size);
+      direct_bytes_ += size;
       direct_seconds_ += std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - start)
                              .count();
       // A disk slower than the renderers makes them wait; the page cache
       // takes the text at once and stores it later.
       if (direct_bytes_ >= kDirectFrom &&
-          direct_bytes_ < kDirectRate * direct_seconds_) {
+          static_cast<double>(direct_bytes_) < kDirectRate * direct_seconds_) {
         may_be_direct_ = false;
       }
     }
@@ -51,6 +51,7 @@ class Sink::Descriptor {
 
   // Whether later writes may go past the page cache.
   bool may_be_direct() const { return may_be_direct_; }
+  uint64_t direct_bytes() const { return direct_bytes_; }
 
   // Leaves the file as it was found, without O_DIRECT.
   bool end() { return set_direct(false); }
@@ -98,8 +99,8 @@ class Sink::Descriptor {
   uint64_t direct_from_;
   bool direct_ = false;
   bool may_be_direct_ = true;
-  double direct_bytes_ = 0;
-  double direct_seconds_ = 0;
+  uint64_t direct_bytes_ = 0;  // written past the page cache
+  double direct_seconds_ = 0;  // that those writes took
 };
 
 // The thread that writes full buffers to the file, and the one buffer it
@@ -155,6 +156,10 @@ void Sink::allow_direct(size_t from) {
   descriptor_ = std::make_unique<Descriptor>(
       descriptor, static_cast<uint64_t>(offset), from);
   direct_from_ = from;
+}
+
+uint64_t Sink::written_directly() const {
+  return descriptor_ ? descriptor_->direct_bytes() : 0;
 }
 
 Sink::~Sink() {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -40,6 +41,9 @@ class Sink {
   /// belongs to the open file, which a redirected standard output shares
   /// with the shell.
   void allow_direct(size_t from = kDirectFrom);
+
+  /// The bytes written past the page cache so far; read it after flush().
+  uint64_t written_directly() const;
 
   void write(std::string_view text) {
     if (text.size() > kHandOffAt) {
