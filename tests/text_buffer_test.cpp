@@ -155,9 +155,9 @@ bool tmp_takes_direct_writes() {
 
 // A file of the process's own, allowed O_DIRECT from its start or from
 // kDirectFrom: tens of megabytes in pieces of every size, some past the
-// size of a buffer, must arrive whole and in order, mostly written past
-// the page cache where the file system allows it, and the file must be
-// left without the flag.
+// size of a buffer, must arrive whole and in order, in good part written
+// past the page cache where the file system allows it, and the file must
+// be left without the flag.
 TEST(SinkTest, WritesALargeFileDirectlyWholeAndInOrder) {
   const bool direct = tmp_takes_direct_writes();
   for (size_t from : {size_t{0}, Sink::kDirectFrom}) {
@@ -189,11 +189,10 @@ TEST(SinkTest, WritesALargeFileDirectlyWholeAndInOrder) {
       EXPECT_TRUE(sink.flush()) << from;
       EXPECT_EQ(fcntl(descriptor, F_GETFL) & O_DIRECT, 0) << from;
       if (direct) {
-        // All but what comes before `from`, the buffer that crosses it
-        // and the last one.
-        EXPECT_GT(sink.written_directly(),
-                  expected.size() - from - 2 * Sink::kDirectHandOffAt)
-            << from;
+        // At least the first kDirectFrom bytes past `from`: the sink goes
+        // back to the page cache only after measuring that many, and may
+        // then, on a machine loaded by other tests.
+        EXPECT_GE(sink.written_directly(), Sink::kDirectFrom) << from;
       }
       sink.write("after the flush\n");
       expected += "after the flush\n";
