@@ -49,8 +49,8 @@ class Sink::Descriptor {
     return true;
   }
 
-  // Whether later writes may go past the page cache.
-  bool may_be_direct() const { return may_be_direct_; }
+  // Whether the last write went past the page cache, and the next may.
+  bool writes_directly() const { return direct_ && may_be_direct_; }
   uint64_t direct_bytes() const { return direct_bytes_; }
 
   // Leaves the file as it was found, without O_DIRECT.
@@ -155,7 +155,6 @@ void Sink::allow_direct(size_t from) {
     return;
   descriptor_ = std::make_unique<Descriptor>(
       descriptor, static_cast<uint64_t>(offset), from);
-  direct_from_ = from;
 }
 
 uint64_t Sink::written_directly() const {
@@ -214,7 +213,7 @@ void Sink::hand_off() {
     std::unique_lock lock(writer_->mutex);
     writer_->wait_idle(lock);
     // The writer is idle, so the descriptor is this thread's to read.
-    direct = descriptor_ && descriptor_->may_be_direct();
+    direct = descriptor_ && descriptor_->writes_directly();
     buffer_.swap(writer_->pending);
     if (descriptor_) {
       // Whole blocks only, so that a direct write can take them; the rest
@@ -225,11 +224,9 @@ void Sink::hand_off() {
       buffer_.append(pending.data() + whole, pending.size() - whole);
       pending.resize(whole);
     }
-    handed_off_ += writer_->pending.size();
     writer_->busy = true;
   }
-  hand_off_at_ =
-      direct && handed_off_ >= direct_from_ ? kDirectHandOffAt : kHandOffAt;
+  hand_off_at_ = direct ? kDirectHandOffAt : kHandOffAt;
   writer_->changed.notify_all();
 }
 

@@ -114,8 +114,6 @@ class Sink {
   std::string* text_ = nullptr;
   TextBuffer buffer_;
   size_t hand_off_at_ = kHandOffAt;
-  size_t handed_off_ = 0;   // bytes, to the writing thread
-  size_t direct_from_ = 0;  // bytes, as allow_direct() was given
   std::unique_ptr<Writer> writer_;
   bool failed_ = false;
 };
