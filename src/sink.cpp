@@ -95,8 +95,8 @@ class Sink::Descriptor {
   }
 
   int descriptor_;
-  uint64_t offset_;  // in the file, where the next write goes
-  uint64_t direct_from_;
+  uint64_t offset_;       // in the file, where the next write goes
+  uint64_t direct_from_;  // the offset from which writes may be direct
   bool direct_ = false;
   bool may_be_direct_ = true;
   uint64_t direct_bytes_ = 0;  // written past the page cache
